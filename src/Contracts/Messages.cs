@@ -1,0 +1,37 @@
+namespace Mano.Contracts.Messages;
+
+// Bus messages between Mano's NFVO and VNFM (MassTransit). Commands are imperative, events past tense,
+// replies end in "Result". Every message carries the tenant it acts for: consumers run with no HTTP context.
+// Payloads that are SOL data types travel as those types, so the REST and bus paths share one model.
+
+/// <summary>NFVO-internal: process an uploaded VNF package (SOL005 10.4.5.3.3, onboarding is asynchronous).</summary>
+public sealed record OnboardVnfPackage(string TenantId, string VnfPkgId);
+
+/// <summary>VNFM-internal: drive one VNF LCM operation occurrence to its next stable state.</summary>
+public sealed record ExecuteVnfLcmOperation(string TenantId, string VnfLcmOpOccId);
+
+/// <summary>VNFM -> NFVO request: SOL003 9.4.2.3.1 "POST grants", as a bus request.</summary>
+public sealed record RequestGrant(string TenantId, GrantRequest GrantRequest);
+
+/// <summary>NFVO -> VNFM reply to <see cref="RequestGrant"/>: the Grant, or the reason it was rejected (SOL003: 403).</summary>
+public sealed record GrantResult(Grant? Grant, ProblemDetails? Rejection);
+
+/// <summary>
+/// VNFM -> NFVO request: the onboarded VNF package of a VNFD (SOL003 10.4.3a "Individual onboarded VNF package"
+/// and 10.4.4a ".../vnfd", as a bus request).
+/// </summary>
+public sealed record GetOnboardedVnfPackage(string TenantId, string VnfdId);
+
+public sealed record OnboardedVnfPackageResult(OnboardedVnfPackage? Package, ProblemDetails? Problem);
+
+/// <summary>What a VNFM needs of an onboarded package: its product info and the VNFD's files (path -> content).</summary>
+public sealed record OnboardedVnfPackage(
+    string VnfPkgId,
+    string VnfdId,
+    string VnfProvider,
+    string VnfProductName,
+    string VnfSoftwareVersion,
+    string VnfdVersion,
+    string OperationalState,
+    string EntryDefinitions,
+    IReadOnlyDictionary<string, byte[]> VnfdFiles);

@@ -1,0 +1,84 @@
+namespace Mano.VimAdapters;
+
+/// <summary>
+/// What the VNFM wants to exist in a VIM for one VNF instance. Every <c>ResourceKey</c> is an id chosen by
+/// the VNFM (e.g. the vnfcResourceInfo id), stable across retries: a driver "ensures" each key exists
+/// (finds it by its tags) instead of creating blindly.
+/// </summary>
+public sealed record VnfResourcePlan(
+    string TenantId,
+    string VnfInstanceId,
+    string OpOccId,
+    IReadOnlyList<PlannedNetwork> Networks,
+    IReadOnlyList<PlannedCompute> Computes,
+    IReadOnlyList<PlannedPort> Ports,
+    IReadOnlyList<PlannedVolume> Volumes);
+
+/// <summary>An internal virtual link of the VNF: one network with one subnet.</summary>
+public sealed record PlannedNetwork(string ResourceKey, string VirtualLinkDescId, string? Cidr, string? IpVersion);
+
+public sealed record PlannedCompute(
+    string ResourceKey, string VduId, string Name, int NumVirtualCpu, long MemoryMiB, string? ImageName, string? ZoneId);
+
+/// <summary>
+/// A connection point. Exactly one of <see cref="NetworkKey"/> (a planned network of the same plan) and
+/// <see cref="ExternalNetworkId"/> (an existing VIM network, for external CPs) is set.
+/// </summary>
+public sealed record PlannedPort(
+    string ResourceKey, string CpdId, string ComputeKey, string? NetworkKey, string? ExternalNetworkId);
+
+public sealed record PlannedVolume(string ResourceKey, string VirtualStorageDescId, long SizeBytes, string ComputeKey);
+
+/// <summary>Checks that a plan is self-consistent before a driver touches the VIM.</summary>
+internal static class PlanValidation
+{
+    public static void Validate(VnfResourcePlan plan, string operation)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(plan.TenantId)) errors.Add("tenantId is empty");
+        if (string.IsNullOrWhiteSpace(plan.VnfInstanceId)) errors.Add("vnfInstanceId is empty");
+        if (string.IsNullOrWhiteSpace(plan.OpOccId)) errors.Add("opOccId is empty");
+
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        void Key(string? key, string what)
+        {
+            if (string.IsNullOrWhiteSpace(key)) errors.Add($"{what} has an empty resource key");
+            else if (!keys.Add(key)) errors.Add($"resource key '{key}' is used more than once");
+        }
+
+        foreach (var n in plan.Networks) Key(n.ResourceKey, $"network '{n.VirtualLinkDescId}'");
+        foreach (var c in plan.Computes)
+        {
+            Key(c.ResourceKey, $"compute '{c.VduId}'");
+            if (c.NumVirtualCpu <= 0) errors.Add($"compute '{c.ResourceKey}' has {c.NumVirtualCpu} virtual CPUs");
+            if (c.MemoryMiB <= 0) errors.Add($"compute '{c.ResourceKey}' has {c.MemoryMiB} MiB of memory");
+        }
+        foreach (var p in plan.Ports) Key(p.ResourceKey, $"port '{p.CpdId}'");
+        foreach (var v in plan.Volumes)
+        {
+            Key(v.ResourceKey, $"volume '{v.VirtualStorageDescId}'");
+            if (v.SizeBytes <= 0) errors.Add($"volume '{v.ResourceKey}' has size {v.SizeBytes} bytes");
+        }
+
+        var computes = plan.Computes.Select(c => c.ResourceKey).ToHashSet(StringComparer.Ordinal);
+        var networks = plan.Networks.Select(n => n.ResourceKey).ToHashSet(StringComparer.Ordinal);
+        foreach (var p in plan.Ports)
+        {
+            if (!computes.Contains(p.ComputeKey)) errors.Add($"port '{p.ResourceKey}' refers to unknown compute '{p.ComputeKey}'");
+            var hasNet = !string.IsNullOrEmpty(p.NetworkKey);
+            var hasExt = !string.IsNullOrEmpty(p.ExternalNetworkId);
+            if (hasNet == hasExt)
+                errors.Add($"port '{p.ResourceKey}' must name exactly one of a planned network and an external network");
+            else if (hasNet && !networks.Contains(p.NetworkKey!))
+                errors.Add($"port '{p.ResourceKey}' refers to unknown network '{p.NetworkKey}'");
+        }
+        foreach (var v in plan.Volumes)
+        {
+            if (!computes.Contains(v.ComputeKey)) errors.Add($"volume '{v.ResourceKey}' refers to unknown compute '{v.ComputeKey}'");
+        }
+
+        if (errors.Count > 0)
+            throw new VimException(operation, $"invalid resource plan for VNF instance '{plan.VnfInstanceId}': {string.Join("; ", errors)}");
+    }
+}

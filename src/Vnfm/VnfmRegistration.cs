@@ -1,0 +1,81 @@
+using MassTransit;
+using Mano.Common;
+using Mano.Contracts;
+using Mano.Contracts.Messages;
+using Mano.VimAdapters;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mano.Vnfm;
+
+public static class VnfmRegistration
+{
+    public const string Schema = "vnfm";
+
+    /// <summary>Everything the VNFM role needs, but the bus consumers (see <see cref="AddVnfmConsumers"/>).</summary>
+    public static IServiceCollection AddVnfm(this IServiceCollection services, IConfiguration config, DatabaseSettings db)
+    {
+        services.AddManoDbContext<VnfmDbContext, VnfmSqliteDbContext, VnfmPostgresDbContext>(db, Schema);
+        services.AddSingleton(new VnfmOptions { ApiRoot = config["Mano:PublicUrl"]?.TrimEnd('/') ?? "http://127.0.0.1:9890" });
+        services.AddSingleton<VnfdCatalog>();
+        services.AddSingleton<LcmNotifier>();
+        services.AddScoped<LcmOperationRunner>();
+        services.AddScoped<LcmWatchdog>();
+        services.AddSingleton<VimDriverRegistry>();
+        services.AddSingleton(new NotificationOptions());
+        services.AddHttpClient(NotificationDispatcher<VnfmDbContext>.HttpClientName);
+        services.AddHostedService<OutboxDispatcher<VnfmDbContext>>();
+        services.AddHostedService<NotificationDispatcher<VnfmDbContext>>();
+        return services;
+    }
+
+    public static void AddVnfmConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ExecuteVnfLcmOperationConsumer>();
+        bus.AddRequestClient<GetOnboardedVnfPackage>();
+        bus.AddRequestClient<RequestGrant>();
+    }
+
+    public static async Task MigrateVnfmAsync(this IServiceProvider services, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<VnfmDbContext>().Database.MigrateAsync(ct);
+    }
+}
+
+/// <summary>
+/// Keeps no LCM operation stuck (ARCHITECTURE.md "what must never happen"): re-sends the command for every
+/// STARTING/PROCESSING op whose worker lease is free, e.g. after a crash or when an in-memory bus lost the message.
+/// Harmless when the op is being driven: the runner's lease check makes the duplicate a no-op.
+/// Runs at start-up and as a Hangfire recurring job.
+/// </summary>
+public sealed partial class LcmWatchdog(VnfmDbContext db, TenantContext tenant, ILogger<LcmWatchdog> logger)
+{
+    public const string JobId = "vnfm-lcm-watchdog";
+
+    public async Task ResumeInFlightOperationsAsync(TimeSpan olderThan, CancellationToken ct = default)
+    {
+        var now = DateTime.UtcNow;
+        var cutoff = now - olderThan;
+        var stuck = await db.VnfLcmOpOccs.IgnoreQueryFilters().AsNoTracking()
+            .Where(o => (o.OperationState == LcmOperationState.Starting || o.OperationState == LcmOperationState.Processing)
+                        && o.StateEnteredTime <= cutoff && (o.LockedUntil == null || o.LockedUntil < now))
+            .Select(o => new { o.Id, o.TenantId, o.OperationState })
+            .ToListAsync(ct);
+        foreach (var op in stuck)
+        {
+            db.AddOutboxMessage(new ExecuteVnfLcmOperation(op.TenantId, op.Id));
+            LogResumed(op.Id, op.OperationState);
+        }
+        if (stuck.Count > 0) await db.SaveChangesAsync(ct);
+        _ = tenant; // the watchdog acts for every tenant; it sets none
+    }
+
+    /// <summary>Hangfire entry point (no CancellationToken parameter: Hangfire supplies its own).</summary>
+    public Task RunAsync() => ResumeInFlightOperationsAsync(TimeSpan.FromMinutes(2));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Resuming LCM op occ {OpOccId} found in {State} with no worker")]
+    private partial void LogResumed(string opOccId, string state);
+}

@@ -1,0 +1,61 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace Mano.Tosca.Tests;
+
+internal static class Corpus
+{
+    private static readonly Lazy<string> RepoRootLazy = new(() =>
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Repository root (Directory.Packages.props) not found above " + AppContext.BaseDirectory);
+    });
+
+    public static string RepoRoot => RepoRootLazy.Value;
+    public static string Root => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "corpus"));
+    public static string Tacker(string name) => Path.Combine(Root, "tacker", name);
+    public static string Invalid(string name) => Path.Combine(Root, "tacker-invalid", name);
+
+    public static IEnumerable<string> TackerPackages() =>
+        Directory.GetDirectories(Path.Combine(Root, "tacker"))
+            .Select(Path.GetFileName).OfType<string>()
+            .Where(n => n != "_etsi_types")
+            .OrderBy(n => n, StringComparer.Ordinal);
+}
+
+internal static class Zip
+{
+    /// <summary>Builds a zip in memory from (name, content) pairs.</summary>
+    public static MemoryStream Build(params (string Name, byte[] Content)[] entries)
+    {
+        var ms = new MemoryStream();
+        using (var z = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+            foreach (var (name, content) in entries)
+            {
+                var e = z.CreateEntry(name, CompressionLevel.Fastest);
+                using var s = e.Open();
+                s.Write(content);
+            }
+        ms.Position = 0;
+        return ms;
+    }
+
+    public static MemoryStream FromDirectory(string dir, string? topFolder = null)
+    {
+        var entries = Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
+            .Select(f => ((topFolder is null ? "" : topFolder + "/") + Path.GetRelativePath(dir, f).Replace('\\', '/'), File.ReadAllBytes(f)))
+            .ToArray();
+        return Build(entries);
+    }
+
+    public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+}
+
+internal static class Vnfds
+{
+    public static VnfdParseResult ParseSingle(string yaml, string path = "Definitions/vnfd.yaml") =>
+        VnfdParser.Parse(new Dictionary<string, byte[]> { [path] = Zip.Utf8(yaml) }, path);
+
+    public static IEnumerable<Diagnostic> Errors(this IEnumerable<Diagnostic> ds) => ds.Where(d => d.Severity == Severity.Error);
+}
