@@ -20,6 +20,7 @@ public static class HostRegistration
         var settings = ManoSettings.From(builder.Configuration);
         if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls(settings.Urls);
         builder.Configuration["Mano:PublicUrl"] = settings.PublicUrl(builder.Configuration);
+        builder.Configuration["Nfvo:ApiRoot"] ??= builder.Configuration["Mano:PublicUrl"];
         // Structured logs to stdout, one JSON object per line (12-factor).
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o =>

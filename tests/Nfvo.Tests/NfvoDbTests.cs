@@ -192,7 +192,7 @@ public abstract class NfvoDbTests(INfvoDatabase database)
         pa.OperationalState = PackageOperationalState.Enabled;
         await a.SaveChangesAsync(Ct);
         Assert.Equal(pb.Version + 1, pa.Version);
-        pb.OperationalState = PackageOperationalState.Disabled;
+        pb.UsageState = PackageUsageState.InUse;
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => b.SaveChangesAsync(Ct));
     }
 
