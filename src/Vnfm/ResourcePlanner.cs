@@ -22,7 +22,7 @@ public static class ResourcePlanner
         var flavour = known.Vnfd.FindFlavour(request.FlavourId!)
                       ?? throw new InvalidOperationException($"flavour {request.FlavourId} vanished");
         var level = flavour.FindLevel(request.InstantiationLevelId);
-        var shortId = vnfInstanceId[..8];
+        var shortId = vnfInstanceId.Length > 8 ? vnfInstanceId[..8] : vnfInstanceId;
 
         var networks = flavour.VirtualLinks
             .Select(vl => new PlannedNetwork(NewKey(), vl.Id, vl.Cidr, vl.IpVersion))

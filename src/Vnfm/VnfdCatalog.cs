@@ -12,8 +12,11 @@ public sealed record KnownVnfd(OnboardedVnfPackage Package, Vnfd Vnfd);
 /// <summary>
 /// The VNFM's view of the NFVO's VNF package catalogue (SOL003 clause 10, "VNF Package Management interface",
 /// consumed over the bus when the NFVO is Mano). A vnfdId names one immutable VNFD, so parsed VNFDs are cached.
+/// A singleton (the cache outlives requests), so it takes the bus's singleton <see cref="IClientFactory"/>: MassTransit
+/// registers <c>IRequestClient&lt;T&gt;</c> as scoped, and a singleton holding one is a captive dependency that
+/// scope validation (the Development environment) rejects.
 /// </summary>
-public sealed class VnfdCatalog(IRequestClient<GetOnboardedVnfPackage> client)
+public sealed class VnfdCatalog(IClientFactory clients)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<(string Tenant, string VnfdId), (KnownVnfd Vnfd, DateTime Until)> _cache = new();
@@ -27,7 +30,7 @@ public sealed class VnfdCatalog(IRequestClient<GetOnboardedVnfPackage> client)
         Response<OnboardedVnfPackageResult> response;
         try
         {
-            response = await client.GetResponse<OnboardedVnfPackageResult>(new GetOnboardedVnfPackage(tenantId, vnfdId), ct, RequestTimeout.After(s: 15));
+            response = await clients.CreateRequestClient<GetOnboardedVnfPackage>().GetResponse<OnboardedVnfPackageResult>(new GetOnboardedVnfPackage(tenantId, vnfdId), ct, RequestTimeout.After(s: 15));
         }
         catch (RequestTimeoutException)
         {

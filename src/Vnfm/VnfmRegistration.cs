@@ -34,7 +34,6 @@ public static class VnfmRegistration
     public static void AddVnfmConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<ExecuteVnfLcmOperationConsumer>();
-        bus.AddRequestClient<GetOnboardedVnfPackage>();
         bus.AddRequestClient<RequestGrant>();
     }
 

@@ -68,7 +68,7 @@ public sealed class VnfmWorld : IAsyncDisposable
             x.AddHandler<RequestGrant>(ctx => ctx.RespondAsync(nfvo.Grant(ctx.Message)));
         });
 
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         var world = new VnfmWorld(provider, cloud, nfvo, db);
         await world.Harness.Start();
         world.Harness.Bus.ConnectConsumeMessageObserver(world._commands);
@@ -100,13 +100,13 @@ public sealed class VnfmWorld : IAsyncDisposable
 
     // ---- the data the API would have written -----------------------------------------------------------------
 
-    public async Task<string> CreateInstanceAsync(string tenant, string? name = "hello")
+    public async Task<string> CreateInstanceAsync(string tenant, string? name = "hello", string? vnfdId = null)
     {
         await using var db = Db.NewContext(tenant);
         var known = Helloworld.Known;
         var record = new VnfInstanceRecord
         {
-            Id = Guid.NewGuid().ToString(), TenantId = tenant, VnfInstanceName = name, VnfdId = known.Vnfd.DescriptorId,
+            Id = Guid.NewGuid().ToString(), TenantId = tenant, VnfInstanceName = name, VnfdId = vnfdId ?? known.Vnfd.DescriptorId,
             VnfPkgId = known.Package.VnfPkgId, VnfProvider = known.Package.VnfProvider, VnfProductName = known.Package.VnfProductName,
             VnfSoftwareVersion = known.Package.VnfSoftwareVersion, VnfdVersion = known.Package.VnfdVersion,
             InstantiationState = InstantiationState.NotInstantiated, CreatedAt = DateTime.UtcNow,
