@@ -4,6 +4,7 @@ using Mano.Contracts;
 using Mano.Contracts.Messages;
 using Mano.VimAdapters;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VimConnection = Mano.VimAdapters.VimConnectionInfo;
 
@@ -27,9 +28,15 @@ public sealed class ExecuteVnfLcmOperationConsumer(TenantContext tenant, LcmOper
 /// </summary>
 public sealed partial class LcmOperationRunner(
     VnfmDbContext db, VnfdCatalog catalog, IRequestClient<RequestGrant> grants, VimDriverRegistry drivers,
-    LcmNotifier notifier, VnfmOptions options, ILogger<LcmOperationRunner> logger)
+    LcmNotifier notifier, VnfmOptions options, IServiceScopeFactory scopes,
+    ILogger<LcmOperationRunner> logger)
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// A worker holds an op for this long and renews the lease every <see cref="LeaseRenewal"/> while it works, so a
+    /// crashed worker's op is free again within <see cref="Lease"/> and the watchdog resumes it.
+    /// </summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LeaseRenewal = TimeSpan.FromSeconds(10);
 
     public async Task RunAsync(string opOccId, CancellationToken ct)
     {
@@ -45,15 +52,38 @@ public sealed partial class LcmOperationRunner(
             LogNotClaimed(opOccId);
             return;
         }
+        using var working = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var heartbeat = RenewLeaseAsync(opOccId, db.TenantId!, working.Token);
         try
         {
             while (await StepAsync(opOccId, ct)) { }
         }
         finally
         {
+            await working.CancelAsync();
+            await heartbeat;
             await db.VnfLcmOpOccs.Where(o => o.Id == opOccId)
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedUntil, (DateTime?)null), CancellationToken.None);
         }
+    }
+
+    /// <summary>Keeps the worker lease alive while the op is worked on (its own DbContext: the runner's is busy).</summary>
+    private async Task RenewLeaseAsync(string opOccId, string tenantId, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(LeaseRenewal, ct);
+                await using var scope = scopes.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId);
+                var renewed = DateTime.UtcNow + Lease;
+                await scope.ServiceProvider.GetRequiredService<VnfmDbContext>().VnfLcmOpOccs.Where(o => o.Id == opOccId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedUntil, renewed), ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (Exception e) { LogLeaseRenewalFailed(e, opOccId); }
     }
 
     /// <summary>Performs the next step of the op; false when there is nothing more to do now.</summary>
@@ -265,6 +295,9 @@ public sealed partial class LcmOperationRunner(
 
     private static VimConnection ToDriver(string id, Contracts.VimConnectionInfo vim) =>
         new(vim.VimId ?? id, vim.VimType, vim.InterfaceInfo ?? [], vim.AccessInfo ?? []);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the worker lease of op occ {OpOccId} failed")]
+    private partial void LogLeaseRenewalFailed(Exception e, string opOccId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Op occ {OpOccId} {Operation}: {From} -> {To}")]
     private partial void LogStep(string opOccId, string operation, string from, string to);

@@ -50,10 +50,11 @@ public static class VnfmRegistration
 /// Harmless when the op is being driven: the runner's lease check makes the duplicate a no-op.
 /// Runs at start-up and as a Hangfire recurring job.
 /// </summary>
-public sealed partial class LcmWatchdog(VnfmDbContext db, TenantContext tenant, ILogger<LcmWatchdog> logger)
+public sealed partial class LcmWatchdog(VnfmDbContext db, ILogger<LcmWatchdog> logger)
 {
     public const string JobId = "vnfm-lcm-watchdog";
 
+    /// <summary>Acts for every tenant (IgnoreQueryFilters); each resumed command carries its op's tenant.</summary>
     public async Task ResumeInFlightOperationsAsync(TimeSpan olderThan, CancellationToken ct = default)
     {
         var now = DateTime.UtcNow;
@@ -69,7 +70,6 @@ public sealed partial class LcmWatchdog(VnfmDbContext db, TenantContext tenant, 
             LogResumed(op.Id, op.OperationState);
         }
         if (stuck.Count > 0) await db.SaveChangesAsync(ct);
-        _ = tenant; // the watchdog acts for every tenant; it sets none
     }
 
     /// <summary>Hangfire entry point (no CancellationToken parameter: Hangfire supplies its own).</summary>

@@ -5,7 +5,7 @@ namespace Mano.Architecture.Tests;
 /// <summary>docker-compose.yml describes the scaled-out shape (ARCHITECTURE.md, "One binary, two shapes").</summary>
 public class ComposeTests
 {
-    private static string ComposePath => Path.Combine(RepoRoot.Path, "docker-compose.yml");
+    private static string ComposePath => Path.Combine(RepoPaths.RepoRoot, "docker-compose.yml");
 
     private static string Compose => File.ReadAllText(ComposePath);
 
@@ -43,7 +43,7 @@ public class ComposeTests
     [Fact]
     public void Dockerfile_publishes_the_host_and_runs_it_as_non_root()
     {
-        var dockerfile = File.ReadAllText(Path.Combine(RepoRoot.Path, "Dockerfile"));
+        var dockerfile = File.ReadAllText(Path.Combine(RepoPaths.RepoRoot, "Dockerfile"));
         Assert.Contains("src/Host/Host.csproj", dockerfile, StringComparison.Ordinal);
         Assert.Contains("Mano.Host.dll", dockerfile, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^USER\s+(?!root\b|0\b)\S+", dockerfile);
@@ -133,7 +133,7 @@ public class ComposeTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = RepoRoot.Path,
+            WorkingDirectory = RepoPaths.RepoRoot,
         };
         foreach (var arg in args)
         {

@@ -4,7 +4,7 @@ namespace Mano.Architecture.Tests;
 public class RepositoryRulesTests
 {
     private static readonly Lazy<IReadOnlyList<Violation>> Violations =
-        new(() => DependencyRules.Check(DependencyRules.LoadFromDisk(RepoRoot.Path)));
+        new(() => DependencyRules.Check(DependencyRules.LoadFromDisk(RepoPaths.RepoRoot)));
 
     [Theory]
     [InlineData(Rule.NfvoVnfmIsolation)]
@@ -33,7 +33,7 @@ public class RepositoryRulesTests
     public void The_rules_actually_see_the_projects_of_the_repository()
     {
         // Guards against a silently empty scan (wrong root, renamed folders): Tosca and this project must be found.
-        var files = DependencyRules.LoadFromDisk(RepoRoot.Path).Select(f => f.RelativePath).ToList();
+        var files = DependencyRules.LoadFromDisk(RepoPaths.RepoRoot).Select(f => f.RelativePath).ToList();
         Assert.Contains("tests/Architecture.Tests/Architecture.Tests.csproj", files);
         Assert.Contains(files, f => f.StartsWith("src/", StringComparison.Ordinal));
         Assert.DoesNotContain(files, f => f.Contains("/obj/", StringComparison.Ordinal) || f.Contains("/bin/", StringComparison.Ordinal));
@@ -41,7 +41,7 @@ public class RepositoryRulesTests
 
     private static string? ReadOrNull(string relative)
     {
-        var path = Path.Combine(RepoRoot.Path, relative);
+        var path = Path.Combine(RepoPaths.RepoRoot, relative);
         return File.Exists(path) ? File.ReadAllText(path) : null;
     }
 }

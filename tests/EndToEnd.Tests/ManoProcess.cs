@@ -34,7 +34,7 @@ public sealed class ManoProcess : IAsyncDisposable
         {
             // tests/EndToEnd.Tests/bin/<Configuration>/net10.0/ -> src/Host/bin/<Configuration>/net10.0/Mano.Host.dll
             var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            var dll = Path.Combine(Paths.RepoRoot, "src", "Host", "bin", configuration, "net10.0", "Mano.Host.dll");
+            var dll = Path.Combine(RepoPaths.RepoRoot, "src", "Host", "bin", configuration, "net10.0", "Mano.Host.dll");
             return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/Host first: {dll} is missing.");
         }
     }
@@ -137,19 +137,4 @@ public sealed class ManoProcess : IAsyncDisposable
         await StopAsync();
         _process.Dispose();
     }
-}
-
-public static class Paths
-{
-    public static string RepoRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props"))) return dir.FullName;
-            throw new DirectoryNotFoundException("repository root (Directory.Packages.props) not found");
-        }
-    }
-
-    public static string Corpus => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "corpus"));
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Npgsql;
 
 namespace Mano.EndToEnd.Tests;
 
@@ -67,17 +66,10 @@ public sealed class ScaledShapeTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var admin = System.Environment.GetEnvironmentVariable("MANO_TEST_POSTGRES")
-                    ?? throw new InvalidOperationException("set MANO_TEST_POSTGRES (scripts/test.sh does)");
+        var admin = TestPostgres.Admin;
         var rabbit = System.Environment.GetEnvironmentVariable("MANO_TEST_RABBITMQ")
                      ?? throw new InvalidOperationException("set MANO_TEST_RABBITMQ (scripts/test.sh does)");
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {_name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-        _connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _name }.ConnectionString;
+        _connectionString = await TestPostgres.CreateDatabaseAsync(admin, _name);
         // A RabbitMQ virtual host of its own, so parallel runs never consume each other's messages.
         await RabbitMqCtl("add_vhost", _name);
         await RabbitMqCtl("set_permissions", "-p", _name, "guest", ".*", ".*", ".*");
@@ -87,15 +79,7 @@ public sealed class ScaledShapeTests(ITestOutputHelper output) : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         try { await RabbitMqCtl("delete_vhost", _name); } catch (InvalidOperationException) { }
-        var admin = System.Environment.GetEnvironmentVariable("MANO_TEST_POSTGRES");
-        if (admin is not null)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
+        if (TestPostgres.AdminOrNull is { } admin) await TestPostgres.DropDatabaseAsync(admin, _name);
         try { Directory.Delete(Path.Combine(Path.GetTempPath(), _name), recursive: true); } catch (IOException) { }
     }
 

@@ -36,7 +36,7 @@ public sealed class Slice(string nfvoUrl, string vnfmUrl, ITestOutputHelper outp
         // Create the VNF instance (SOL003 5.4.2.3.1) -> 201, NOT_INSTANTIATED.
         var created = await PostJsonAsync($"{vnfmUrl}/vnflcm/v2/vnf_instances", new JsonObject
         {
-            ["vnfdId"] = Packages.HelloWorldVnfdId,
+            ["vnfdId"] = Csars.HelloWorldVnfdId,
             ["vnfInstanceName"] = "hello-world-1",
         }, HttpStatusCode.Created);
         InstanceId = created.Body!["id"]!.GetValue<string>();
@@ -121,7 +121,7 @@ public sealed class Slice(string nfvoUrl, string vnfmUrl, ITestOutputHelper outp
         Assert.Equal("CREATED", (await GetJsonAsync($"{nfvoUrl}/vnfpkgm/v2/vnf_packages/{junkId}"))["onboardingState"]!.GetValue<string>());
 
         using (var upload = await SendAsync(HttpMethod.Put, $"{nfvoUrl}/vnfpkgm/v2/vnf_packages/{PackageId}/package_content",
-                   new ByteArrayContent(Packages.HelloWorld()) { Headers = { ContentType = new MediaTypeHeaderValue("application/zip") } }))
+                   new ByteArrayContent(Csars.HelloWorld()) { Headers = { ContentType = new MediaTypeHeaderValue("application/zip") } }))
             Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
 
         var deadline = DateTime.UtcNow + OpTimeout;
@@ -133,7 +133,7 @@ public sealed class Slice(string nfvoUrl, string vnfmUrl, ITestOutputHelper outp
         } while (info["onboardingState"]!.GetValue<string>() is "PROCESSING" or "UPLOADING" && DateTime.UtcNow < deadline);
         Assert.True(info["onboardingState"]!.GetValue<string>() == "ONBOARDED", info.ToJsonString());
         Assert.Equal("ENABLED", info["operationalState"]!.GetValue<string>());
-        Assert.Equal(Packages.HelloWorldVnfdId, info["vnfdId"]!.GetValue<string>());
+        Assert.Equal(Csars.HelloWorldVnfdId, info["vnfdId"]!.GetValue<string>());
 
         // GET .../vnfd returns the VNFD (several files -> a zip, SOL005 9.4.4.3.2).
         using var vnfd = await SendAsync(HttpMethod.Get, $"{nfvoUrl}/vnfpkgm/v2/vnf_packages/{PackageId}/vnfd", accept: "application/zip");

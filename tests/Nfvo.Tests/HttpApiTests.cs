@@ -150,7 +150,7 @@ public sealed class HttpApiTests(NfvoTestHost host) : IClassFixture<NfvoTestHost
         await AssertProblemAsync(await client.PutAsync(self + "/package_content", new StringContent("x", Encoding.UTF8, "text/plain"), Ct),
             HttpStatusCode.UnsupportedMediaType);
 
-        var zip = Packages.HelloWorld();
+        var zip = Csars.HelloWorld();
         var upload = await client.PutAsync(self + "/package_content", Zip(zip, "application/octet-stream"), Ct);
         Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
         Assert.Empty(await upload.Content.ReadAsByteArrayAsync(Ct));
@@ -158,7 +158,7 @@ public sealed class HttpApiTests(NfvoTestHost host) : IClassFixture<NfvoTestHost
         var onboarded = await WaitForOnboardingAsync(client, info.Id);
         Assert.Equal(PackageOnboardingState.Onboarded, onboarded.OnboardingState);
         Assert.Equal(PackageOperationalState.Enabled, onboarded.OperationalState);
-        Assert.Equal(Packages.HelloWorldVnfdId, onboarded.VnfdId);
+        Assert.Equal(Csars.HelloWorldVnfdId, onboarded.VnfdId);
         Assert.Equal(["Tacker"], onboarded.VnfmInfo!);
         Assert.Equal("SHA-256", onboarded.Checksum?.Algorithm);
         await AssertProblemAsync(await client.PutAsync(self + "/package_content", Zip(zip), Ct), HttpStatusCode.Conflict);
@@ -173,10 +173,10 @@ public sealed class HttpApiTests(NfvoTestHost host) : IClassFixture<NfvoTestHost
         var vnfd = await client.GetAsync(self + "/vnfd", Ct);
         Assert.Equal(HttpStatusCode.OK, vnfd.StatusCode);
         Assert.Equal("application/zip", vnfd.Content.Headers.ContentType?.MediaType);
-        var vnfdFiles = Packages.Unzip(await vnfd.Content.ReadAsByteArrayAsync(Ct));
+        var vnfdFiles = Csars.Unzip(await vnfd.Content.ReadAsByteArrayAsync(Ct));
         Assert.Contains("Definitions/helloworld3_top.vnfd.yaml", vnfdFiles.Keys);
         Assert.Contains("TOSCA-Metadata/TOSCA.meta", vnfdFiles.Keys);
-        Assert.DoesNotContain(Packages.CirrosImage, vnfdFiles.Keys);
+        Assert.DoesNotContain(Csars.CirrosImage, vnfdFiles.Keys);
 
         var content = await client.GetAsync(self + "/package_content", Ct);
         Assert.Equal("application/zip", content.Content.Headers.ContentType?.MediaType);
@@ -202,13 +202,13 @@ public sealed class HttpApiTests(NfvoTestHost host) : IClassFixture<NfvoTestHost
         var info = await CreateAsync(client);
         var self = $"{Root}/{info.Id}";
 
-        Assert.Equal(HttpStatusCode.Accepted, (await client.PutAsync(self + "/package_content", Zip(Packages.HelloWorld(withImage: false)), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PutAsync(self + "/package_content", Zip(Csars.HelloWorld(withImage: false)), Ct)).StatusCode);
         var failed = await WaitForOnboardingAsync(client, info.Id);
         Assert.Equal(PackageOnboardingState.Error, failed.OnboardingState);
         Assert.Equal(422, failed.OnboardingFailureDetails?.Status);
-        Assert.Contains(Packages.CirrosImage, failed.OnboardingFailureDetails!.Detail);
+        Assert.Contains(Csars.CirrosImage, failed.OnboardingFailureDetails!.Detail);
 
-        Assert.Equal(HttpStatusCode.Accepted, (await client.PutAsync(self + "/package_content", Zip(Packages.HelloWorld()), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PutAsync(self + "/package_content", Zip(Csars.HelloWorld()), Ct)).StatusCode);
         var fixedUp = await WaitForOnboardingAsync(client, info.Id);
         Assert.Equal(PackageOnboardingState.Onboarded, fixedUp.OnboardingState);
         Assert.Null(fixedUp.OnboardingFailureDetails);
@@ -256,22 +256,22 @@ public sealed class HttpApiTests(NfvoTestHost host) : IClassFixture<NfvoTestHost
         // The seeded tenant ("default") has the sandbox VIM.
         var client = host.Client("default");
         var info = await CreateAsync(client);
-        Assert.Equal(HttpStatusCode.Accepted, (await client.PutAsync($"{Root}/{info.Id}/package_content", Zip(Packages.HelloWorld()), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PutAsync($"{Root}/{info.Id}/package_content", Zip(Csars.HelloWorld()), Ct)).StatusCode);
         Assert.Equal(PackageOnboardingState.Onboarded, (await WaitForOnboardingAsync(client, info.Id)).OnboardingState);
 
         await using var scope = host.Services.CreateAsyncScope();
         var packages = scope.ServiceProvider.GetRequiredService<IRequestClient<GetOnboardedVnfPackage>>();
-        var pkg = (await packages.GetResponse<OnboardedVnfPackageResult>(new GetOnboardedVnfPackage("default", Packages.HelloWorldVnfdId), Ct)).Message;
+        var pkg = (await packages.GetResponse<OnboardedVnfPackageResult>(new GetOnboardedVnfPackage("default", Csars.HelloWorldVnfdId), Ct)).Message;
         Assert.Equal(info.Id, pkg.Package?.VnfPkgId);
         Assert.Equal(PackageOperationalState.Enabled, pkg.Package?.OperationalState);
         Assert.Equal("tosca_simple_yaml_1_2", Encoding.UTF8.GetString(pkg.Package!.VnfdFiles["Definitions/helloworld3_top.vnfd.yaml"]).Split(':')[1].Split('\n')[0].Trim());
-        var missing = (await packages.GetResponse<OnboardedVnfPackageResult>(new GetOnboardedVnfPackage("nobody", Packages.HelloWorldVnfdId), Ct)).Message;
+        var missing = (await packages.GetResponse<OnboardedVnfPackageResult>(new GetOnboardedVnfPackage("nobody", Csars.HelloWorldVnfdId), Ct)).Message;
         Assert.Equal(404, missing.Problem?.Status);
 
         var grants = scope.ServiceProvider.GetRequiredService<IRequestClient<RequestGrant>>();
         var request = new GrantRequest
         {
-            VnfInstanceId = "inst-bus", VnfLcmOpOccId = Guid.NewGuid().ToString(), VnfdId = Packages.HelloWorldVnfdId,
+            VnfInstanceId = "inst-bus", VnfLcmOpOccId = Guid.NewGuid().ToString(), VnfdId = Csars.HelloWorldVnfdId,
             Operation = LcmOperationType.Instantiate, IsAutomaticInvocation = false,
             AddResources = [new ResourceDefinition { Id = "r1", Type = "COMPUTE", VduId = "VDU1", ResourceTemplateId = "VDU1" }],
             Links = new GrantRequestLinks(new Link("http://vnfm.test/op"), new Link("http://vnfm.test/inst")),

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Mano.Nfvo.Tests;
 
 /// <summary>Onboarding, the onboarded-package query and grant decisions against a real database (both providers).</summary>
-public abstract class NfvoDbTests(INfvoDatabase database)
+public abstract class NfvoDbTests(ITestDatabase<NfvoDbContext> database)
 {
     private readonly string _tenant = "tenant-" + Guid.NewGuid().ToString("N")[..12];
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -48,7 +48,7 @@ public abstract class NfvoDbTests(INfvoDatabase database)
 
     private async Task<string> OnboardedHelloWorldAsync(string? tenant = null)
     {
-        var id = await UploadedAsync(Packages.HelloWorld(), tenant);
+        var id = await UploadedAsync(Csars.HelloWorld(), tenant);
         Assert.Equal(OnboardingOutcome.Onboarded, await OnboardAsync(id, tenant));
         return id;
     }
@@ -58,7 +58,7 @@ public abstract class NfvoDbTests(INfvoDatabase database)
     [Fact]
     public async Task Helloworld_with_its_image_placeholder_is_onboarded_and_enabled()
     {
-        var zip = Packages.HelloWorld();
+        var zip = Csars.HelloWorld();
         var id = await UploadedAsync(zip);
 
         Assert.Equal(OnboardingOutcome.Onboarded, await OnboardAsync(id));
@@ -67,7 +67,7 @@ public abstract class NfvoDbTests(INfvoDatabase database)
         Assert.Equal(PackageOnboardingState.Onboarded, p.OnboardingState);
         Assert.Equal(PackageOperationalState.Enabled, p.OperationalState);
         Assert.Equal(PackageUsageState.NotInUse, p.UsageState);
-        Assert.Equal(Packages.HelloWorldVnfdId, p.VnfdId);
+        Assert.Equal(Csars.HelloWorldVnfdId, p.VnfdId);
         Assert.Equal("Company", p.VnfProvider);
         Assert.Equal("Sample VNF", p.VnfProductName);
         Assert.Equal("1.0", p.VnfSoftwareVersion);
@@ -85,13 +85,13 @@ public abstract class NfvoDbTests(INfvoDatabase database)
         Assert.Contains("Definitions/helloworld3_df_simple.yaml", files);
         Assert.Contains("Definitions/helloworld3_types.yaml", files);
         Assert.Contains(VnfPackageOnboarder.MetaPath, files);
-        Assert.DoesNotContain(Packages.CirrosImage, files);
+        Assert.DoesNotContain(Csars.CirrosImage, files);
     }
 
     [Fact]
     public async Task Helloworld_without_the_image_listed_in_TOSCA_meta_fails_naming_the_file()
     {
-        var id = await UploadedAsync(Packages.HelloWorld(withImage: false));
+        var id = await UploadedAsync(Csars.HelloWorld(withImage: false));
 
         Assert.Equal(OnboardingOutcome.Failed, await OnboardAsync(id));
 
@@ -101,21 +101,18 @@ public abstract class NfvoDbTests(INfvoDatabase database)
         Assert.Null(p.VnfdId);
         var failure = FailureOf(p);
         Assert.Equal(422, failure.Status);
-        Assert.Contains(Packages.CirrosImage, failure.Detail);
+        Assert.Contains(Csars.CirrosImage, failure.Detail);
         Assert.Contains("TOSCA-Metadata/TOSCA.meta:", failure.Detail);
         Assert.Contains("csar.listed-file-missing", failure.Detail);
         var diagnostics = JsonSerializer.Deserialize<PackageDiagnostic[]>(p.Diagnostics!, SolJson.Options)!;
-        Assert.Contains(diagnostics, d => d.Severity == "error" && d.Message.Contains(Packages.CirrosImage));
+        Assert.Contains(diagnostics, d => d.Severity == "error" && d.Message.Contains(Csars.CirrosImage));
     }
 
     [Fact]
     public async Task Every_error_diagnostic_is_listed_in_the_failure_details()
     {
         // Two problems: the image is missing, and an imported file is missing.
-        var dir = Packages.Corpus("sample-vnf_packages_helloworld");
-        var zip = Packages.Zip(Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
-            .Select(f => (Path.GetRelativePath(dir, f).Replace('\\', '/'), File.ReadAllBytes(f)))
-            .Where(f => f.Item1 != "Definitions/helloworld3_types.yaml"));
+        var zip = Csars.Zip(Csars.Files(Csars.HelloWorldDirectory).Where(f => f.Path != "Definitions/helloworld3_types.yaml"));
         var id = await UploadedAsync(zip);
 
         Assert.Equal(OnboardingOutcome.Failed, await OnboardAsync(id));
@@ -143,15 +140,15 @@ public abstract class NfvoDbTests(INfvoDatabase database)
     public async Task A_second_package_of_the_same_VNFD_fails_but_another_tenant_may_onboard_it()
     {
         var first = await OnboardedHelloWorldAsync();
-        var second = await UploadedAsync(Packages.HelloWorld());
+        var second = await UploadedAsync(Csars.HelloWorld());
 
         Assert.Equal(OnboardingOutcome.Failed, await OnboardAsync(second));
         var p = await ReadAsync(second);
         Assert.Equal(PackageOnboardingState.Error, p.OnboardingState);
-        Assert.Equal($"vnfdId {Packages.HelloWorldVnfdId} is already onboarded as package {first}", FailureOf(p).Detail);
+        Assert.Equal($"vnfdId {Csars.HelloWorldVnfdId} is already onboarded as package {first}", FailureOf(p).Detail);
 
         var otherTenant = _tenant + "-other";
-        var theirs = await UploadedAsync(Packages.HelloWorld(), otherTenant);
+        var theirs = await UploadedAsync(Csars.HelloWorld(), otherTenant);
         Assert.Equal(OnboardingOutcome.Onboarded, await OnboardAsync(theirs, otherTenant));
     }
 
@@ -184,7 +181,7 @@ public abstract class NfvoDbTests(INfvoDatabase database)
     [Fact]
     public async Task Updates_bump_the_version_and_a_stale_write_is_refused()
     {
-        var id = await UploadedAsync(Packages.HelloWorld());
+        var id = await UploadedAsync(Csars.HelloWorld());
         await using var a = Db();
         await using var b = Db();
         var pa = await a.VnfPackages.SingleAsync(p => p.Id == id, Ct);
@@ -218,7 +215,7 @@ public abstract class NfvoDbTests(INfvoDatabase database)
         var id = await OnboardedHelloWorldAsync();
         await using (var db = Db())
         {
-            var result = await new OnboardedVnfPackageQuery(db).FindAsync(Packages.HelloWorldVnfdId, Ct);
+            var result = await new OnboardedVnfPackageQuery(db).FindAsync(Csars.HelloWorldVnfdId, Ct);
             Assert.Null(result.Problem);
             var pkg = Assert.IsType<Contracts.Messages.OnboardedVnfPackage>(result.Package);
             Assert.Equal(id, pkg.VnfPkgId);
@@ -231,7 +228,7 @@ public abstract class NfvoDbTests(INfvoDatabase database)
             await db.SaveChangesAsync(Ct);
         }
         await using var again = Db();
-        var disabled = await new OnboardedVnfPackageQuery(again).FindAsync(Packages.HelloWorldVnfdId, Ct);
+        var disabled = await new OnboardedVnfPackageQuery(again).FindAsync(Csars.HelloWorldVnfdId, Ct);
         Assert.Equal(PackageOperationalState.Disabled, disabled.Package?.OperationalState);
     }
 
@@ -263,7 +260,7 @@ public abstract class NfvoDbTests(INfvoDatabase database)
     {
         VnfInstanceId = "inst-1",
         VnfLcmOpOccId = opOcc ?? Guid.NewGuid().ToString(),
-        VnfdId = Packages.HelloWorldVnfdId,
+        VnfdId = Csars.HelloWorldVnfdId,
         FlavourId = "simple",
         Operation = operation,
         IsAutomaticInvocation = false,
@@ -331,7 +328,7 @@ public abstract class NfvoDbTests(INfvoDatabase database)
         var absent = await DecideAsync(Request(LcmOperationType.Instantiate));
         Assert.Null(absent.Grant);
         Assert.Equal(403, absent.Rejection?.Status);
-        Assert.Contains(Packages.HelloWorldVnfdId, absent.Rejection!.Detail);
+        Assert.Contains(Csars.HelloWorldVnfdId, absent.Rejection!.Detail);
 
         var id = await OnboardedHelloWorldAsync();
         await using (var db = Db())

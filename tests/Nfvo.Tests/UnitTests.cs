@@ -16,7 +16,7 @@ public sealed class PackageUploadTests
         Assert.Equal(zip, PackageUpload.LooksLikeZip(content));
 
     [Fact]
-    public void A_real_package_passes_the_magic_check() => Assert.True(PackageUpload.LooksLikeZip(Packages.HelloWorld()));
+    public void A_real_package_passes_the_magic_check() => Assert.True(PackageUpload.LooksLikeZip(Csars.HelloWorld()));
 
     [Fact]
     public void The_not_a_zip_message_cites_SOL004() =>

@@ -5,16 +5,8 @@ namespace Mano.Tosca.Tests;
 
 internal static class Corpus
 {
-    private static readonly Lazy<string> RepoRootLazy = new(() =>
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Repository root (Directory.Packages.props) not found above " + AppContext.BaseDirectory);
-    });
-
-    public static string RepoRoot => RepoRootLazy.Value;
-    public static string Root => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "corpus"));
-    public static string Tacker(string name) => Path.Combine(Root, "tacker", name);
+    public static string Root => RepoPaths.Corpus;
+    public static string Tacker(string name) => RepoPaths.Tacker(name);
     public static string Invalid(string name) => Path.Combine(Root, "tacker-invalid", name);
 
     public static IEnumerable<string> TackerPackages() =>
@@ -43,8 +35,8 @@ internal static class Zip
 
     public static MemoryStream FromDirectory(string dir, string? topFolder = null)
     {
-        var entries = Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
-            .Select(f => ((topFolder is null ? "" : topFolder + "/") + Path.GetRelativePath(dir, f).Replace('\\', '/'), File.ReadAllBytes(f)))
+        var entries = Csars.Files(dir)
+            .Select(f => ((topFolder is null ? "" : topFolder + "/") + f.Path, f.Content))
             .ToArray();
         return Build(entries);
     }

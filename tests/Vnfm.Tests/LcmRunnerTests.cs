@@ -14,7 +14,7 @@ public sealed class LcmRunnerOnPostgresTests(PostgresVnfmDatabase db) : LcmRunne
 /// The LCM runner driven through the bus (outbox -> ExecuteVnfLcmOperation -> consumer -> runner) on a real database
 /// and the real sandbox VIM, the NFVO stubbed. Each test has its own tenant(s), bus, sandbox and NFVO stub.
 /// </summary>
-public abstract class LcmRunnerTests(IVnfmDatabase db) : IAsyncLifetime
+public abstract class LcmRunnerTests(ITestDatabase<VnfmDbContext> db) : IAsyncLifetime
 {
     private readonly string _tenant = $"t-{Guid.NewGuid():N}";
     private VnfmWorld? _world;
@@ -309,7 +309,7 @@ public abstract class LcmRunnerTests(IVnfmDatabase db) : IAsyncLifetime
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.DispatchedAt, DateTime.UtcNow), Ct);
 
         await using (var context = db.NewContext(_tenant))
-            await new LcmWatchdog(context, new TenantContext(), Microsoft.Extensions.Logging.Abstractions.NullLogger<LcmWatchdog>.Instance)
+            await new LcmWatchdog(context, Microsoft.Extensions.Logging.Abstractions.NullLogger<LcmWatchdog>.Instance)
                 .ResumeInFlightOperationsAsync(TimeSpan.Zero, Ct);
         await World.RunOutboxAsync(opOccId);
 

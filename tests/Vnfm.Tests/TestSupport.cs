@@ -22,7 +22,7 @@ internal static class Helloworld
 
     private static (KnownVnfd, OnboardedVnfPackage) Load()
     {
-        var dir = Path.Combine(RepoRoot.Path, "..", "shared", "corpus", "tacker", "sample-vnf_packages_helloworld");
+        var dir = Csars.HelloWorldDirectory;
         // The corpus copy lacks the image files (a package-level error the NFVO would report); the VNFD itself is
         // sound. The VNFM parses exactly the VNFD files the NFVO hands over, so do the same here.
         var csar = CsarReader.ReadDirectory(dir).Package
@@ -35,19 +35,5 @@ internal static class Helloworld
         var package = new OnboardedVnfPackage(VnfPkgId, vnfd.DescriptorId, vnfd.Provider, vnfd.ProductName,
             vnfd.SoftwareVersion, vnfd.DescriptorVersion, PackageOperationalState.Enabled, csar.EntryDefinitions, files);
         return (new KnownVnfd(package, vnfd), package);
-    }
-}
-
-internal static class RepoRoot
-{
-    /// <summary>The folder holding Directory.Packages.props, found by walking up from the test binaries.</summary>
-    public static string Path { get; } = Find();
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Directory.Packages.props")))
-                return dir.FullName;
-        throw new InvalidOperationException($"no Directory.Packages.props above {AppContext.BaseDirectory}");
     }
 }

@@ -29,7 +29,7 @@ public sealed class VnfmWorld : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly CommandObserver _commands = new();
 
-    private VnfmWorld(ServiceProvider services, SandboxCloud cloud, NfvoStub nfvo, IVnfmDatabase db)
+    private VnfmWorld(ServiceProvider services, SandboxCloud cloud, NfvoStub nfvo, ITestDatabase<VnfmDbContext> db)
     {
         _services = services;
         Cloud = cloud;
@@ -40,10 +40,10 @@ public sealed class VnfmWorld : IAsyncDisposable
 
     public SandboxCloud Cloud { get; }
     public NfvoStub Nfvo { get; }
-    public IVnfmDatabase Db { get; }
+    public ITestDatabase<VnfmDbContext> Db { get; }
     public ITestHarness Harness { get; }
 
-    public static async Task<VnfmWorld> StartAsync(IVnfmDatabase db)
+    public static async Task<VnfmWorld> StartAsync(ITestDatabase<VnfmDbContext> db)
     {
         var cloud = new SandboxCloud(new SandboxCloudOptions { Zones = ["az-1", GrantedZone] });
         var nfvo = new NfvoStub();

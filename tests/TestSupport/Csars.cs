@@ -1,38 +1,32 @@
 using System.IO.Compression;
 
-namespace Mano.Nfvo.Tests;
+namespace Mano.TestSupport;
 
-/// <summary>VNF packages built in memory from the shared corpus (../shared/corpus next to the repository).</summary>
-internal static class Packages
+/// <summary>VNF packages (SOL004 CSARs) built in memory from the shared corpus.</summary>
+public static class Csars
 {
     public const string HelloWorldVnfdId = "b1bb0ce7-ebca-4fa7-95ed-4840d70a1177";
     public const string CirrosImage = "Files/images/cirros-0.5.2-x86_64-disk.img";
 
-    private static readonly Lazy<string> RepoRootLazy = new(() =>
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Repository root (Directory.Packages.props) not found above " + AppContext.BaseDirectory);
-    });
-
-    public static string Corpus(string package) =>
-        Path.GetFullPath(Path.Combine(RepoRootLazy.Value, "..", "shared", "corpus", "tacker", package));
+    public static string HelloWorldDirectory => RepoPaths.Tacker("sample-vnf_packages_helloworld");
 
     /// <summary>
     /// Tacker's helloworld sample as a CSAR. Its TOSCA.meta lists the cirros image, which the corpus lacks: with
-    /// <paramref name="withImage"/> a small placeholder stands in for it.
+    /// <paramref name="withImage"/> a small placeholder stands in for it (as Tacker's own functional tests add the image
+    /// before zipping; the sandbox VIM boots nothing).
     /// </summary>
     public static byte[] HelloWorld(bool withImage = true) =>
-        ZipDirectory(Corpus("sample-vnf_packages_helloworld"),
+        ZipDirectory(HelloWorldDirectory,
             withImage ? [(CirrosImage, "placeholder for the cirros image (not in the corpus)"u8.ToArray())] : []);
 
-    public static byte[] ZipDirectory(string dir, IEnumerable<(string Path, byte[] Content)> extra)
-    {
-        var files = Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
-            .Select(f => (Path.GetRelativePath(dir, f).Replace('\\', '/'), File.ReadAllBytes(f)))
-            .Concat(extra);
-        return Zip(files);
-    }
+    /// <summary>Every file under <paramref name="dir"/> (relative '/' paths), plus <paramref name="extra"/> entries.</summary>
+    public static byte[] ZipDirectory(string dir, IEnumerable<(string Path, byte[] Content)> extra) =>
+        Zip(Files(dir).Concat(extra));
+
+    /// <summary>The files under <paramref name="dir"/> as (relative '/' path, content) pairs.</summary>
+    public static IEnumerable<(string Path, byte[] Content)> Files(string dir) =>
+        Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
+            .Select(f => (Path.GetRelativePath(dir, f).Replace('\\', '/'), File.ReadAllBytes(f)));
 
     public static byte[] Zip(IEnumerable<(string Path, byte[] Content)> files)
     {
