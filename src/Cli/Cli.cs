@@ -43,7 +43,20 @@ public static class Cli
             Output = context.Stdout,
             Error = context.Stderr,
         };
-        return root.Parse(args).InvokeAsync(invocation);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.CommandResult.Command.Name == "validate")
+        {
+            // `vnf package validate` is a local benchmark subject with its own exit codes: 2 for a usage problem.
+            return InvokeAsUsageError(parse, invocation);
+        }
+
+        return parse.InvokeAsync(invocation);
+    }
+
+    private static async Task<int> InvokeAsUsageError(ParseResult parse, InvocationConfiguration invocation)
+    {
+        await parse.InvokeAsync(invocation).ConfigureAwait(false);
+        return Commands.ValidateCommand.UsageOrIo;
     }
 
     /// <summary>The version of this command line (informational version without the source revision).</summary>

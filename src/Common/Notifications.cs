@@ -160,15 +160,15 @@ public sealed partial class NotificationDispatcher<TContext>(
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, delivery.CallbackUri)
-            {
-                Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Authorization = SubscriberAuth.HeaderFor(delivery.Authentication);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(options.RequestTimeout);
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
-            // SOL013 clause 5.? / SOL003 5.4.20.3.1: the subscriber answers 204 No Content; any 2xx is taken as received.
+            // The subscriber's authentication (BASIC, or an OAuth 2.0 token refreshed once on 401) on every notification.
+            using var response = await SubscriberAuth.SendAsync(httpClients.CreateClient(HttpClientName),
+                () => new HttpRequestMessage(HttpMethod.Post, delivery.CallbackUri)
+                {
+                    Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json"),
+                }, delivery.Authentication, timeout.Token);
+            // SOL003 5.4.20.3.1: the subscriber answers 204 No Content; any 2xx is taken as received.
             return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} from the callback";
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -178,6 +178,10 @@ public sealed partial class NotificationDispatcher<TContext>(
         catch (HttpRequestException e)
         {
             return e.Message;
+        }
+        catch (SubscriberAuthException e)
+        {
+            return $"authentication to the subscriber failed: {e.Message}";
         }
     }
 
@@ -191,14 +195,18 @@ public sealed partial class NotificationDispatcher<TContext>(
     private partial void LogLoopFailed(Exception e);
 }
 
-/// <summary>SOL013 clause 8.3.4 subscriber authentication, as Mano applies it to notifications and callback tests.</summary>
+/// <summary>
+/// SOL013 clause 8.3.4 subscriber authentication, as Mano applies it to the callback test and to every notification:
+/// BASIC (paramsBasic) and OAUTH2_CLIENT_CREDENTIALS (paramsOauth2ClientCredentials, see <see cref="SubscriberOAuth2"/>).
+/// When both are listed the OAuth 2.0 token is sent. TLS_CERT is 501.
+/// </summary>
 public static class SubscriberAuth
 {
     public const string Basic = "BASIC";
     public const string OAuth2ClientCredentials = "OAUTH2_CLIENT_CREDENTIALS";
     public const string TlsCert = "TLS_CERT";
 
-    /// <summary>Checks what Mano can honour today; BASIC only (OAuth 2.0 and TLS arrive with issue 4).</summary>
+    /// <summary>Checks a SubscriptionAuthentication of a subscription request: 400 when incomplete, 501 for TLS_CERT.</summary>
     public static void Validate(SubscriptionAuthentication? auth)
     {
         if (auth is null) return;
@@ -211,39 +219,64 @@ public static class SubscriberAuth
                     throw new BadRequestProblem("authentication.paramsBasic is required when authType includes BASIC.");
                 case Basic:
                     break;
-                case OAuth2ClientCredentials or TlsCert:
-                    throw new NotImplementedProblem($"Subscriber authentication {type} is not built yet; use BASIC or none.");
+                case OAuth2ClientCredentials:
+                    var p = auth.ParamsOauth2ClientCredentials
+                            ?? throw new BadRequestProblem("authentication.paramsOauth2ClientCredentials is required when authType includes OAUTH2_CLIENT_CREDENTIALS.");
+                    if (string.IsNullOrEmpty(p.ClientId)) throw new BadRequestProblem("authentication.paramsOauth2ClientCredentials.clientId is required.");
+                    if (string.IsNullOrEmpty(p.ClientPassword)) throw new BadRequestProblem("authentication.paramsOauth2ClientCredentials.clientPassword is required.");
+                    if (!Uri.TryCreate(p.TokenEndpoint, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != "http" && endpoint.Scheme != "https"))
+                        throw new BadRequestProblem("authentication.paramsOauth2ClientCredentials.tokenEndpoint must be an absolute http(s) URI.");
+                    break;
+                case TlsCert:
+                    throw new NotImplementedProblem($"Subscriber authentication {type} is not built yet; use BASIC, OAUTH2_CLIENT_CREDENTIALS or none.");
                 default:
                     throw new BadRequestProblem($"Unknown authentication.authType \"{type}\".");
             }
         }
     }
 
-    public static AuthenticationHeaderValue? HeaderFor(string? authenticationJson)
+    /// <summary>
+    /// Sends a request to a subscriber with its authentication. With OAuth 2.0, a 401 answer drops the cached token and
+    /// the request is sent once more with a new one. Throws <see cref="SubscriberAuthException"/> when no token can be had.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient client, Func<HttpRequestMessage> newRequest, string? authenticationJson, CancellationToken ct)
     {
-        if (authenticationJson is null) return null;
-        var auth = JsonSerializer.Deserialize<SubscriptionAuthentication>(authenticationJson, SolJson.Options);
-        if (auth?.ParamsBasic is { } basic && auth.AuthType.Contains(Basic))
-            return new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{basic.UserName}:{basic.Password}")));
-        return null;
+        var auth = authenticationJson is null ? null : JsonSerializer.Deserialize<SubscriptionAuthentication>(authenticationJson, SolJson.Options);
+        var oauth = auth is not null && auth.AuthType.Contains(OAuth2ClientCredentials) ? auth.ParamsOauth2ClientCredentials : null;
+        using (var request = newRequest())
+        {
+            if (oauth is not null)
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await SubscriberOAuth2.GetTokenAsync(client, oauth, refresh: false, ct));
+            else if (auth?.ParamsBasic is { } basic && auth.AuthType.Contains(Basic))
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+                    Convert.ToBase64String(Encoding.UTF8.GetBytes($"{basic.UserName}:{basic.Password}")));
+            var response = await client.SendAsync(request, ct);
+            if (oauth is null || response.StatusCode != System.Net.HttpStatusCode.Unauthorized) return response;
+            response.Dispose();
+        }
+        SubscriberOAuth2.Invalidate(oauth);
+        using var retry = newRequest();
+        retry.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await SubscriberOAuth2.GetTokenAsync(client, oauth, refresh: true, ct));
+        return await client.SendAsync(retry, ct);
     }
 
     /// <summary>
-    /// SOL003 5.4.18.3.2 / SOL013 clause 5.? : before creating a subscription the producer tests the callback with a
-    /// GET (with the subscriber's credentials) and expects 204 No Content.
+    /// SOL003 5.4.18.3.1 / 5.4.20.3.2: before creating a subscription the producer tests the callback with a GET (with
+    /// the subscriber's credentials) and expects 204 No Content; anything else is 422.
     /// </summary>
     public static async Task TestCallbackAsync(HttpClient client, string callbackUri, string? authenticationJson, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, callbackUri);
-        request.Headers.Authorization = HeaderFor(authenticationJson);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            using var response = await client.SendAsync(request, timeout.Token);
+            using var response = await SendAsync(client, () => new HttpRequestMessage(HttpMethod.Get, callbackUri), authenticationJson, timeout.Token);
             if ((int)response.StatusCode != 204)
                 throw new UnprocessableProblem($"The callback test GET {callbackUri} answered HTTP {(int)response.StatusCode}, not 204 No Content.");
+        }
+        catch (SubscriberAuthException e)
+        {
+            throw new UnprocessableProblem($"The callback test GET {callbackUri} could not be authenticated: {e.Message}.");
         }
         catch (HttpRequestException e)
         {

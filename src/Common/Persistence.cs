@@ -52,8 +52,8 @@ public static class PersistenceRegistration
 
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder o, DatabaseSettings settings, string schema) =>
         settings.IsSqlite
-            ? o.UseSqlite(settings.ConnectionString)
-            : o.UseNpgsql(settings.ConnectionString, npg => npg.MigrationsHistoryTable("__EFMigrationsHistory", schema));
+            ? o.UseSqlite(settings.ConnectionString).UseSolQueries(postgres: false)
+            : o.UseNpgsql(settings.ConnectionString, npg => npg.MigrationsHistoryTable("__EFMigrationsHistory", schema)).UseSolQueries(postgres: true);
 }
 
 /// <summary>SQLite keeps no DateTime kind; every timestamp Mano stores is UTC, so read them back as UTC.</summary>

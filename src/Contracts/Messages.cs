@@ -35,3 +35,23 @@ public sealed record OnboardedVnfPackage(
     string OperationalState,
     string EntryDefinitions,
     IReadOnlyDictionary<string, byte[]> VnfdFiles);
+
+/// <summary>NFVO-internal: fetch a VNF package's content from the URI given to upload_from_uri (SOL005 9.4.6.3.1).
+/// The address and credentials are kept in the NFVO's database only until the fetch ends, never in a message.</summary>
+public sealed record FetchVnfPackage(string TenantId, string VnfPkgId);
+
+/// <summary>
+/// VNFM -> NFVO event: VNF instance <paramref name="VnfInstanceId"/> now uses the VNF package of VNFD
+/// <paramref name="VnfdId"/> (published when the "Individual VNF instance" is created, and for the new package of a
+/// change_vnfpkg). The NFVO keeps the set of instances per package and sets usageState IN_USE (SOL005 9.5.4.5).
+/// <paramref name="OccurredAt"/> (UTC) orders the events of one (instance, VNFD) pair: an older event than the last
+/// one applied is ignored, so redelivery and reordering are harmless.
+/// </summary>
+public sealed record VnfPackageUsed(string TenantId, string VnfdId, string VnfInstanceId, DateTime OccurredAt);
+
+/// <summary>
+/// VNFM -> NFVO event: VNF instance <paramref name="VnfInstanceId"/> no longer uses the package of VNFD
+/// <paramref name="VnfdId"/> (the instance was deleted, or change_vnfpkg moved it to another package). When no
+/// instance uses the package any more its usageState becomes NOT_IN_USE. See <see cref="VnfPackageUsed"/>.
+/// </summary>
+public sealed record VnfPackageReleased(string TenantId, string VnfdId, string VnfInstanceId, DateTime OccurredAt);

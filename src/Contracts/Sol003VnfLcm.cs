@@ -94,6 +94,7 @@ public sealed record VnfInstance
     public Dictionary<string, VimConnectionInfo>? VimConnectionInfo { get; init; }
     public required string InstantiationState { get; init; }
     public InstantiatedVnfInfo? InstantiatedVnfInfo { get; init; }
+    public JsonObject? VnfConfigurableProperties { get; init; }
     public JsonObject? Metadata { get; init; }
     public JsonObject? Extensions { get; init; }
 
@@ -106,6 +107,12 @@ public sealed record VnfInstanceLinks
     public required Link Self { get; init; }
     public Link? Instantiate { get; init; }
     public Link? Terminate { get; init; }
+    public Link? Scale { get; init; }
+    public Link? ScaleToLevel { get; init; }
+    public Link? ChangeFlavour { get; init; }
+    public Link? Heal { get; init; }
+    public Link? Operate { get; init; }
+    public Link? ChangeExtConn { get; init; }
 }
 
 /// <summary>SOL003 5.5.2.2 VnfInstance.instantiatedVnfInfo.</summary>
@@ -117,7 +124,7 @@ public sealed record InstantiatedVnfInfo
     public IReadOnlyList<ScaleInfo>? ScaleStatus { get; init; }
     public IReadOnlyList<ScaleInfo>? MaxScaleLevels { get; init; }
     public required IReadOnlyList<VnfExtCpInfo> ExtCpInfo { get; init; }
-    public IReadOnlyList<JsonObject>? ExtVirtualLinkInfo { get; init; }
+    public IReadOnlyList<ExtVirtualLinkInfo>? ExtVirtualLinkInfo { get; init; }
     public string? LocalizationLanguage { get; init; }
     public IReadOnlyList<VnfcResourceInfo>? VnfcResourceInfo { get; init; }
     public IReadOnlyList<VnfVirtualLinkResourceInfo>? VnfVirtualLinkResourceInfo { get; init; }
@@ -214,6 +221,11 @@ public sealed record VnfLcmOpOcc
     public string? CancelMode { get; init; }
     public ProblemDetails? Error { get; init; }
     public ResourceChanges? ResourceChanges { get; init; }
+    /// <summary>MODIFY_INFO only (SOL003 5.5.2.13 note 2).</summary>
+    public VnfInfoModifications? ChangedInfo { get; init; }
+    public IReadOnlyList<ExtVirtualLinkInfo>? ChangedExtConnectivity { get; init; }
+    /// <summary>CHANGE_VNFPKG only.</summary>
+    public ModificationsTriggeredByVnfPkgChange? ModificationsTriggeredByVnfPkgChange { get; init; }
 
     [JsonPropertyName("_links")]
     public required VnfLcmOpOccLinks Links { get; init; }
@@ -224,6 +236,10 @@ public sealed record VnfLcmOpOccLinks
     public required Link Self { get; init; }
     public required Link VnfInstance { get; init; }
     public Link? Grant { get; init; }
+    public Link? Cancel { get; init; }
+    public Link? Retry { get; init; }
+    public Link? Rollback { get; init; }
+    public Link? Fail { get; init; }
 }
 
 /// <summary>SOL003 5.5.2.13 VnfLcmOpOcc.resourceChanges.</summary>
@@ -323,6 +339,9 @@ public sealed record VnfLcmOperationOccurrenceNotification
     public IReadOnlyList<AffectedVnfc>? AffectedVnfcs { get; init; }
     public IReadOnlyList<AffectedVirtualLink>? AffectedVirtualLinks { get; init; }
     public IReadOnlyList<AffectedVirtualStorage>? AffectedVirtualStorages { get; init; }
+    public VnfInfoModifications? ChangedInfo { get; init; }
+    public IReadOnlyList<ExtVirtualLinkInfo>? ChangedExtConnectivity { get; init; }
+    public ModificationsTriggeredByVnfPkgChange? ModificationsTriggeredByVnfPkgChange { get; init; }
     public ProblemDetails? Error { get; init; }
 
     [JsonPropertyName("_links")]
@@ -331,3 +350,158 @@ public sealed record VnfLcmOperationOccurrenceNotification
 
 /// <summary>SOL003 5.5.3.13 LccnLinks.</summary>
 public sealed record LccnLinks(NotificationLink VnfInstance, NotificationLink Subscription, NotificationLink? VnfLcmOpOcc);
+
+/// <summary>SOL003 5.5.2.5 ScaleVnfRequest. type: SCALE_OUT or SCALE_IN.</summary>
+public sealed record ScaleVnfRequest
+{
+    public string? Type { get; init; }
+    public string? AspectId { get; init; }
+    public int? NumberOfSteps { get; init; }
+    public JsonObject? AdditionalParams { get; init; }
+}
+
+/// <summary>SOL003 5.5.2.6 ScaleVnfToLevelRequest: instantiationLevelId or scaleInfo, not both.</summary>
+public sealed record ScaleVnfToLevelRequest
+{
+    public string? InstantiationLevelId { get; init; }
+    public IReadOnlyList<ScaleInfo>? ScaleInfo { get; init; }
+    public JsonObject? AdditionalParams { get; init; }
+}
+
+/// <summary>SOL003 5.5.2.7 ChangeVnfFlavourRequest.</summary>
+public sealed record ChangeVnfFlavourRequest
+{
+    public string? NewFlavourId { get; init; }
+    public string? InstantiationLevelId { get; init; }
+    public IReadOnlyList<ExtVirtualLinkData>? ExtVirtualLinks { get; init; }
+    public JsonArray? ExtManagedVirtualLinks { get; init; }
+    public Dictionary<string, VimConnectionInfo>? VimConnectionInfo { get; init; }
+    public JsonObject? AdditionalParams { get; init; }
+    public JsonObject? Extensions { get; init; }
+    public JsonObject? VnfConfigurableProperties { get; init; }
+}
+
+/// <summary>
+/// SOL003 5.5.2.9 HealVnfRequest. SOL003 (Or-Vnfm) carries cause and additionalParams; the VNFC instances to heal are
+/// named in additionalParams or, as SOL002 5.5.2.9 spells it, in vnfcInstanceId (Mano accepts both).
+/// </summary>
+public sealed record HealVnfRequest
+{
+    public IReadOnlyList<string>? VnfcInstanceId { get; init; }
+    public string? Cause { get; init; }
+    public JsonObject? AdditionalParams { get; init; }
+    public JsonArray? HealScript { get; init; }
+}
+
+/// <summary>SOL003 5.5.2.10 OperateVnfRequest. changeStateTo: STARTED or STOPPED; stopType: FORCEFUL or GRACEFUL.</summary>
+public sealed record OperateVnfRequest
+{
+    public string? ChangeStateTo { get; init; }
+    public string? StopType { get; init; }
+    public int? GracefulStopTimeout { get; init; }
+    public JsonObject? AdditionalParams { get; init; }
+}
+
+/// <summary>SOL003 5.5.2.11 ChangeExtVnfConnectivityRequest.</summary>
+public sealed record ChangeExtVnfConnectivityRequest
+{
+    public IReadOnlyList<ExtVirtualLinkData>? ExtVirtualLinks { get; init; }
+    public Dictionary<string, VimConnectionInfo>? VimConnectionInfo { get; init; }
+    public JsonObject? AdditionalParams { get; init; }
+}
+
+/// <summary>SOL003 5.5.2.11a ChangeCurrentVnfPkgRequest.</summary>
+public sealed record ChangeCurrentVnfPkgRequest
+{
+    public string? VnfdId { get; init; }
+    public IReadOnlyList<ExtVirtualLinkData>? ExtVirtualLinks { get; init; }
+    public JsonArray? ExtManagedVirtualLinks { get; init; }
+    public Dictionary<string, VimConnectionInfo>? VimConnectionInfo { get; init; }
+    public JsonObject? AdditionalParams { get; init; }
+    public JsonObject? Extensions { get; init; }
+    public JsonObject? VnfConfigurableProperties { get; init; }
+}
+
+/// <summary>SOL003 5.5.2.12 VnfInfoModificationRequest (sent as application/merge-patch+json).</summary>
+public sealed record VnfInfoModificationRequest
+{
+    public string? VnfInstanceName { get; init; }
+    public string? VnfInstanceDescription { get; init; }
+    public string? VnfdId { get; init; }
+    public string? VnfPkgId { get; init; }
+    public JsonObject? VnfConfigurableProperties { get; init; }
+    public JsonObject? Metadata { get; init; }
+    public JsonObject? Extensions { get; init; }
+}
+
+/// <summary>SOL003 5.5.2.12a VnfInfoModifications: the attributes a MODIFY_INFO changed, with their new values.</summary>
+public sealed record VnfInfoModifications
+{
+    public string? VnfInstanceName { get; init; }
+    public string? VnfInstanceDescription { get; init; }
+    public JsonObject? VnfConfigurableProperties { get; init; }
+    public JsonObject? Metadata { get; init; }
+    public JsonObject? Extensions { get; init; }
+    public string? VnfdId { get; init; }
+    public string? VnfProvider { get; init; }
+    public string? VnfProductName { get; init; }
+    public string? VnfSoftwareVersion { get; init; }
+    public string? VnfdVersion { get; init; }
+}
+
+/// <summary>SOL003 5.5.3.28 ModificationsTriggeredByVnfPkgChange.</summary>
+public sealed record ModificationsTriggeredByVnfPkgChange
+{
+    public JsonObject? VnfConfigurableProperties { get; init; }
+    public JsonObject? Metadata { get; init; }
+    public JsonObject? Extensions { get; init; }
+    public string? VnfdId { get; init; }
+    public string? VnfProvider { get; init; }
+    public string? VnfProductName { get; init; }
+    public string? VnfSoftwareVersion { get; init; }
+    public string? VnfdVersion { get; init; }
+}
+
+/// <summary>SOL003 5.5.2.14 CancelMode. cancelMode: GRACEFUL or FORCEFUL (5.5.4.4 CancelModeType).</summary>
+public sealed record CancelMode
+{
+    [JsonPropertyName("cancelMode")]
+    public string? Mode { get; init; }
+}
+
+/// <summary>SOL003 5.5.3.2 ExtVirtualLinkInfo.</summary>
+public sealed record ExtVirtualLinkInfo
+{
+    public required string Id { get; init; }
+    public required ResourceHandle ResourceHandle { get; init; }
+    public IReadOnlyList<ExtLinkPortInfo>? ExtLinkPorts { get; init; }
+    public required IReadOnlyList<VnfExtCpData> CurrentVnfExtCpData { get; init; }
+}
+
+/// <summary>SOL003 5.5.3.9 ExtLinkPortInfo.</summary>
+public sealed record ExtLinkPortInfo
+{
+    public required string Id { get; init; }
+    public required ResourceHandle ResourceHandle { get; init; }
+    public string? CpInstanceId { get; init; }
+}
+
+/// <summary>SOL003 5.5.2.18 VnfIdentifierCreationNotification / 5.5.2.19 VnfIdentifierDeletionNotification.</summary>
+public sealed record VnfIdentifierNotification
+{
+    public required string Id { get; init; }
+    public required string NotificationType { get; init; }
+    public required string SubscriptionId { get; init; }
+    public required DateTimeOffset TimeStamp { get; init; }
+    public required string VnfInstanceId { get; init; }
+
+    [JsonPropertyName("_links")]
+    public required LccnLinks Links { get; init; }
+}
+
+/// <summary>SOL003 5.5.4.3 VnfOperationalStateType and 5.5.4.? StopType.</summary>
+public static class VnfOperationalState
+{
+    public const string Started = "STARTED";
+    public const string Stopped = "STOPPED";
+}

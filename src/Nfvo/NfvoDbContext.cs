@@ -37,6 +37,22 @@ public sealed class VnfPackage : IVersioned
     /// <summary>Package-relative path of the VNFD's top-level template.</summary>
     public string? EntryDefinitions { get; set; }
     public long? ContentSize { get; set; }
+    /// <summary>OPTION_1 when the manifest is signed (SOL004 5.1); null for an unsigned package.</summary>
+    public string? PackageSecurityOption { get; set; }
+    /// <summary>The package certificate (PEM text) when the package holds one (ETSI-Entry-Certificate).</summary>
+    public string? SigningCertificate { get; set; }
+    /// <summary>JSON array of SOL004 versions (manifest metadata compatible_specification_versions).</summary>
+    public string? CompatibleSpecificationVersions { get; set; }
+    /// <summary>JSON array of VnfPackageSoftwareImageInfo.</summary>
+    public string? SoftwareImages { get; set; }
+    /// <summary>JSON array of VnfPackageArtifactInfo.</summary>
+    public string? AdditionalArtifacts { get; set; }
+    /// <summary>Package-relative path of the manifest (.mf), when the package has one.</summary>
+    public string? ManifestPath { get; set; }
+    /// <summary>Package-relative path of the package certificate file, when the package has one.</summary>
+    public string? CertificatePath { get; set; }
+    /// <summary>JSON object: artifact path -> the paths of its signature and certificate files (SOL004 5.3).</summary>
+    public string? ArtifactSecurityFiles { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public int Version { get; set; }
@@ -59,6 +75,47 @@ public sealed class VnfPackageVnfdFile
     public required string Path { get; set; }
     public required string TenantId { get; set; }
     public required byte[] Content { get; set; }
+}
+
+/// <summary>
+/// Where upload_from_uri fetches a package from, with the credentials given: kept only while the fetch is pending
+/// (deleted in the transaction that ends it). Credentials: never logged, never returned.
+/// </summary>
+public sealed class VnfPackageFetch
+{
+    public required string VnfPkgId { get; set; }
+    public required string TenantId { get; set; }
+    public required string AddressInformation { get; set; }
+    /// <summary>JSON of the request's authentication (userName/password or OAuth 2.0 client credentials), or null.</summary>
+    public string? Credentials { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>
+/// One VNF instance's use of the package of a VNFD, as the VNFM reports it (VnfPackageUsed / VnfPackageReleased).
+/// The package is IN_USE while any row of its vnfdId has <see cref="InUse"/>. Released rows stay (a tombstone that
+/// makes a late, older "used" event harmless).
+/// </summary>
+public sealed class VnfPackageUsage
+{
+    public required string TenantId { get; set; }
+    public required string VnfdId { get; set; }
+    public required string VnfInstanceId { get; set; }
+    public bool InUse { get; set; }
+    public DateTime OccurredAt { get; set; }
+}
+
+/// <summary>SOL005 PkgmSubscription as stored.</summary>
+public sealed class PkgmSubscriptionRecord
+{
+    public required string Id { get; set; }
+    public required string TenantId { get; set; }
+    public required string CallbackUri { get; set; }
+    /// <summary>PkgmNotificationsFilter JSON.</summary>
+    public string? Filter { get; set; }
+    /// <summary>SubscriptionAuthentication JSON. Secrets: never returned, never logged.</summary>
+    public string? Authentication { get; set; }
+    public DateTime CreatedAt { get; set; }
 }
 
 /// <summary>A VIM the NFVO may place resources on. AccessInfo holds credentials: never logged, never returned by the API.</summary>
@@ -103,6 +160,10 @@ public abstract class NfvoDbContext(DbContextOptions options, TenantContext tena
     public DbSet<VnfPackageVnfdFile> VnfPackageVnfdFiles => Set<VnfPackageVnfdFile>();
     public DbSet<Vim> Vims => Set<Vim>();
     public DbSet<GrantRecord> Grants => Set<GrantRecord>();
+    public DbSet<VnfPackageFetch> VnfPackageFetches => Set<VnfPackageFetch>();
+    public DbSet<VnfPackageUsage> VnfPackageUsages => Set<VnfPackageUsage>();
+    public DbSet<PkgmSubscriptionRecord> PkgmSubscriptions => Set<PkgmSubscriptionRecord>();
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
 
     /// <summary>The tenant this context acts for (throws when none is set).</summary>
     public string TenantId => _tenant.Required;
@@ -110,6 +171,37 @@ public abstract class NfvoDbContext(DbContextOptions options, TenantContext tena
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutbox();
+        modelBuilder.AddNotificationDeliveries();
+
+        modelBuilder.Entity<VnfPackageFetch>(e =>
+        {
+            e.ToTable("vnf_package_fetches");
+            e.HasKey(x => x.VnfPkgId);
+            e.Property(x => x.VnfPkgId).HasMaxLength(64);
+            e.Property(x => x.TenantId).HasMaxLength(64);
+            e.HasOne<VnfPackage>().WithOne().HasForeignKey<VnfPackageFetch>(x => x.VnfPkgId).OnDelete(DeleteBehavior.Cascade);
+            e.HasQueryFilter(x => x.TenantId == _tenant.TenantId);
+        });
+
+        modelBuilder.Entity<VnfPackageUsage>(e =>
+        {
+            e.ToTable("vnf_package_usages");
+            e.HasKey(x => new { x.TenantId, x.VnfdId, x.VnfInstanceId });
+            e.Property(x => x.TenantId).HasMaxLength(64);
+            e.Property(x => x.VnfdId).HasMaxLength(255);
+            e.Property(x => x.VnfInstanceId).HasMaxLength(64);
+            e.HasQueryFilter(x => x.TenantId == _tenant.TenantId);
+        });
+
+        modelBuilder.Entity<PkgmSubscriptionRecord>(e =>
+        {
+            e.ToTable("pkgm_subscriptions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.TenantId).HasMaxLength(64);
+            e.HasIndex(x => new { x.TenantId, x.CreatedAt });
+            e.HasQueryFilter(x => x.TenantId == _tenant.TenantId);
+        });
 
         modelBuilder.Entity<VnfPackage>(e =>
         {

@@ -14,7 +14,7 @@ namespace Mano.Nfvo;
 
 // ETSI GS NFV-SOL 005 v3.7.1 clause 9 "VNF Package Management interface", /vnfpkgm/v2 (API 2.4.0):
 //   POST   /vnf_packages                              9.4.2.3.1  create an individual VNF package resource
-//   GET    /vnf_packages                              9.4.2.3.2  list (no filter, selectors or paging yet)
+//   GET    /vnf_packages                              9.4.2.3.2  list (SOL013 filter, selectors, paging)
 //   GET    /vnf_packages/{vnfPkgId}                   9.4.3.3.2  read
 //   PATCH  /vnf_packages/{vnfPkgId}                   9.4.3.3.4  enable/disable, userDefinedData (merge patch; no ETag yet)
 //   DELETE /vnf_packages/{vnfPkgId}                   9.4.3.3.5  delete (409 while ENABLED or IN_USE)
@@ -62,11 +62,9 @@ public static class VnfPackagesApi
         return SolResults.Json(info, StatusCodes.Status201Created, info.Links.Self.Href);
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest request, NfvoDbContext db, CancellationToken ct)
-    {
-        var packages = await db.VnfPackages.AsNoTracking().OrderBy(p => p.CreatedAt).ThenBy(p => p.Id).ToListAsync(ct);
-        return SolResults.Json(packages.Select(p => ToInfo(p, request)).ToList());
-    }
+    // SOL013 filter, selectors and paging, in the database (Common/SolQuery, ADR-0007).
+    private static Task<IResult> ListAsync(HttpRequest request, NfvoDbContext db, CancellationToken ct) =>
+        SolQuery.ListAsync(request, db.VnfPackages.AsNoTracking(), SolResources.VnfPkgInfo, p => ToInfo(p, request), ct);
 
     private static async Task<IResult> GetAsync(string vnfPkgId, HttpRequest request, NfvoDbContext db, CancellationToken ct) =>
         SolResults.Json(ToInfo(await FindAsync(db, vnfPkgId, tracked: false, ct), request));

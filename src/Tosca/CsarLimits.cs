@@ -15,5 +15,8 @@ public sealed record CsarLimits(
     /// <summary>Entries at or below this size are not subject to the compression ratio check.</summary>
     internal const long RatioCheckThreshold = 1L << 20;
 
+    /// <summary>Largest manifest (.mf) or TOSCA.meta that is parsed; a larger one is an error.</summary>
+    public long MaxManifestBytes { get; init; } = 8L << 20;
+
     public static CsarLimits Default { get; } = new();
 }

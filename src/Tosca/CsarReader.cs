@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Mano.Tosca;
@@ -43,6 +44,17 @@ public sealed class CsarPackage
     /// <summary>The entry definitions and every YAML file transitively imported (and present).</summary>
     public IReadOnlyList<string> VnfdFilePaths { get; }
     public Vnfd? Vnfd { get; }
+    /// <summary>The NSD, when the entry definitions describe a network service (then <see cref="Vnfd"/> is null).</summary>
+    public Nsd? Nsd { get; internal init; }
+
+    /// <summary>The manifest named by ETSI-Entry-Manifest (or the root-level .mf named after the root YAML); null when none was read.</summary>
+    public CsarManifest? Manifest { get; internal init; }
+    /// <summary>The manifest signature's verification result (<see cref="PackageSecurity.Unsigned"/> without a signed manifest).</summary>
+    public PackageSecurity Security { get; internal init; } = PackageSecurity.Unsigned;
+    /// <summary>Every hash the reader computed to verify the manifest and TOSCA.meta entries.</summary>
+    public IReadOnlyList<CsarChecksum> Checksums { get; internal init; } = [];
+    /// <summary>TOSCA.meta per-file blocks (Name / Content-Type / Algorithm / Hash, as Tacker's packages carry them) and their verification.</summary>
+    public IReadOnlyList<ManifestEntry> ToscaMetaEntries { get; internal init; } = [];
 
     /// <summary>A copy of a file's content; throws <see cref="KeyNotFoundException"/> if absent.</summary>
     public byte[] ReadFile(string path) =>
@@ -54,7 +66,8 @@ public static class CsarReader
 {
     private const string MetaPath = "TOSCA-Metadata/TOSCA.meta";
 
-    public static CsarReadResult Read(Stream zip, CsarLimits? limits = null)
+    /// <summary>Reads a zipped package. With <paramref name="trustedRoots"/>, a manifest signer must chain to one of them.</summary>
+    public static CsarReadResult Read(Stream zip, CsarLimits? limits = null, X509Certificate2Collection? trustedRoots = null)
     {
         ArgumentNullException.ThrowIfNull(zip);
         limits ??= CsarLimits.Default;
@@ -69,10 +82,11 @@ public static class CsarReader
             diags.Error(DiagnosticCodes.NotAZip, "", 0, 0, "The package is not a readable zip archive: " + ex.Message);
             files = null;
         }
-        return files is null ? new CsarReadResult(diags.Items.ToList(), null) : Build(files, limits, diags);
+        return files is null ? new CsarReadResult(diags.Items.ToList(), null) : Build(files, limits, diags, trustedRoots);
     }
 
-    public static CsarReadResult ReadDirectory(string path, CsarLimits? limits = null)
+    /// <summary>Reads an unpacked package directory (symbolic links refused). See <see cref="Read"/> for <paramref name="trustedRoots"/>.</summary>
+    public static CsarReadResult ReadDirectory(string path, CsarLimits? limits = null, X509Certificate2Collection? trustedRoots = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         limits ??= CsarLimits.Default;
@@ -112,7 +126,7 @@ public static class CsarReader
                 if (total + fi.Length > limits.MaxTotalUncompressedBytes)
                 {
                     diags.Error(DiagnosticCodes.TotalTooLarge, relPath, 0, 0, $"The package exceeds {limits.MaxTotalUncompressedBytes} bytes in total; remaining files ignored.");
-                    return Build(files, limits, diags);
+                    return Build(files, limits, diags, trustedRoots);
                 }
                 using var fs = fi.OpenRead();
                 var bytes = BoundedRead(fs, Math.Min(limits.MaxEntryBytes, limits.MaxTotalUncompressedBytes - total), null, limits);
@@ -125,7 +139,7 @@ public static class CsarReader
                 files[relPath] = bytes;
             }
         }
-        return Build(files, limits, diags);
+        return Build(files, limits, diags, trustedRoots);
     }
 
     // ---------------------------------------------------------------- zip
@@ -281,33 +295,42 @@ public static class CsarReader
 
     // ---------------------------------------------------------------- package
 
-    private static CsarReadResult Build(Dictionary<string, byte[]> files, CsarLimits limits, DiagnosticBag diags)
+    private static CsarReadResult Build(Dictionary<string, byte[]> files, CsarLimits limits, DiagnosticBag diags, X509Certificate2Collection? trustedRoots)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         string? entry = null;
+        var refs = new EntryRefs();
+        var metaBlocks = new List<List<(string Key, string Value, int Line, int ValueCol)>>();
         if (files.TryGetValue(MetaPath, out var metaBytes))
         {
-            var blocks = ParseMeta(metaBytes, diags);
-            if (blocks.Count > 0)
-                foreach (var (k, v, _) in blocks[0]) metadata.TryAdd(k, v);
+            metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var text = ManifestVerifier.DecodeText(MetaPath, metaBytes, limits.MaxManifestBytes, diags);
+            metaBlocks = text is null ? [] : ParseMeta(text, diags);
+            if (metaBlocks.Count > 0)
+            {
+                foreach (var (k, v, _, _) in metaBlocks[0]) metadata.TryAdd(k, v);
+                CheckMetaHeader(metaBlocks[0], diags);
+            }
+            else if (text is not null)
+                diags.Error(DiagnosticCodes.MetaSyntax, MetaPath, 1, 1, "TOSCA.meta is empty.");
             entry = metadata.GetValueOrDefault("Entry-Definitions");
             if (string.IsNullOrWhiteSpace(entry))
             {
                 diags.Error(DiagnosticCodes.NoEntryDefinitions, MetaPath, 0, 0, "TOSCA.meta has no Entry-Definitions.");
                 entry = null;
             }
-            if (blocks.Count > 0)
-                foreach (var (k, v, line) in blocks[0])
+            else entry = PackagePath.Resolve("", entry) ?? entry;
+            if (metaBlocks.Count > 0)
+                foreach (var (k, v, line, col) in metaBlocks[0])
                 {
-                    if (k is not ("Entry-Definitions" or "ETSI-Entry-Manifest" or "ETSI-Entry-Change-Log" or "ETSI-Entry-Licenses" or "ETSI-Entry-Certificate")) continue;
+                    if (!EntryKeys.Contains(k, StringComparer.OrdinalIgnoreCase) || v.Length == 0) continue;
+                    var key = EntryKeys.First(e => e.Equals(k, StringComparison.OrdinalIgnoreCase));
+                    refs.Set(key, v, MetaPath, line, col);
+                    if (key == "ETSI-Entry-Manifest") continue; // checked with the manifest below
                     if (!Exists(files, v))
-                        diags.Error(k == "Entry-Definitions" ? DiagnosticCodes.EntryDefinitionsMissing : DiagnosticCodes.ListedFileMissing, MetaPath, line, 1,
+                        diags.Error(key == "Entry-Definitions" ? DiagnosticCodes.EntryDefinitionsMissing : DiagnosticCodes.ListedFileMissing, MetaPath, line, 1,
                             $"{k} '{v}' is not in the package.");
                 }
-            foreach (var block in blocks.Skip(1))
-                foreach (var (k, v, line) in block)
-                    if (k == "Name" && !PackagePath.IsRemote(v) && !Exists(files, v))
-                        diags.Error(DiagnosticCodes.ListedFileMissing, MetaPath, line, 1, $"File '{v}' listed in TOSCA.meta is not in the package.");
         }
         else
         {
@@ -316,8 +339,24 @@ public static class CsarReader
             {
                 entry = roots[0];
                 var root = YamlLoader.Load(entry, files[entry], limits.MaxYamlBytes, new DiagnosticBag());
-                foreach (var (k, _, v) in root.Get("metadata").Entries())
-                    if (v.Str() is { } s) metadata[k] = s;
+                foreach (var (k, keyNode, v) in root.Get("metadata").Entries())
+                {
+                    if (v.Str() is not { } s) continue;
+                    metadata[k] = s;
+                    if (EntryKeys.Contains(k) && k != "Entry-Definitions" && s.Length > 0)
+                    {
+                        refs.Set(k, s, entry, v.Line(), v.Col());
+                        if (k != "ETSI-Entry-Manifest" && !Exists(files, s))
+                            diags.Error(DiagnosticCodes.ListedFileMissing, entry, v.Line(), v.Col(), $"{k} '{s}' is not in the package.");
+                    }
+                }
+                // SOL004 clause 4.3.1: without TOSCA-Metadata, the manifest (and certificate) are root files named like the root YAML.
+                var stem = entry[..entry.LastIndexOf('.')];
+                if (refs.Manifest is null && files.ContainsKey(stem + ".mf")) refs.Set("ETSI-Entry-Manifest", stem + ".mf", "", 0, 0);
+                if (refs.Certificate is null && files.ContainsKey(stem + ".cert")) refs.Set("ETSI-Entry-Certificate", stem + ".cert", "", 0, 0);
+                foreach (var mf in files.Keys.Where(f => !f.Contains('/') && f.EndsWith(".mf", StringComparison.OrdinalIgnoreCase) && f != refs.Manifest?.Value).Order(StringComparer.Ordinal))
+                    diags.Error(DiagnosticCodes.ManifestName, mf, 0, 0,
+                        $"Manifest '{mf}' is not named after the main template '{entry}': without TOSCA-Metadata the manifest must be '{stem}.mf' (SOL004 clause 4.3.1).");
             }
             else
                 diags.Error(DiagnosticCodes.NoEntryDefinitions, "", 0, 0, roots.Count == 0
@@ -325,15 +364,229 @@ public static class CsarReader
                     : $"The package has no TOSCA-Metadata/TOSCA.meta and {roots.Count} YAML files at its root ({string.Join(", ", roots)}); exactly one is required.");
         }
 
+        var integrity = CheckIntegrity(files, limits, diags, trustedRoots, refs, metaBlocks);
+
         Vnfd? vnfd = null;
+        Nsd? nsd = null;
         IReadOnlyList<string> vnfdPaths = [];
         if (entry is not null && files.ContainsKey(entry))
         {
             var fileSet = files.Keys.ToHashSet(StringComparer.Ordinal);
-            (vnfd, vnfdPaths) = VnfdParser.ParseCore(p => files.TryGetValue(p, out var b) ? b : null, entry, limits, fileSet, diags);
+            // One reader for VNF and NS packages: an entry whose topology is an NS (substitutes tosca.nodes.nfv.NS)
+            // is parsed as an NSD (SOL007 NSD archives use the same CSAR layout).
+            if (NsdParser.IsNsdTemplate(files[entry]))
+                (nsd, vnfdPaths) = NsdParser.ParseCore(p => files.TryGetValue(p, out var b) ? b : null, entry, limits, diags);
+            else
+                (vnfd, vnfdPaths) = VnfdParser.ParseCore(p => files.TryGetValue(p, out var b) ? b : null, entry, limits, fileSet, diags);
         }
-        var package = new CsarPackage(files, metadata, entry ?? "", vnfdPaths, vnfd);
+        var package = new CsarPackage(files, metadata, entry ?? "", vnfdPaths, vnfd)
+        {
+            Nsd = nsd,
+            Manifest = integrity.Manifest,
+            Security = integrity.Security,
+            Checksums = integrity.Checksums,
+            ToscaMetaEntries = integrity.MetaEntries,
+        };
         return new CsarReadResult(diags.Items.ToList(), package);
+    }
+
+    private static readonly string[] EntryKeys =
+        ["Entry-Definitions", "ETSI-Entry-Manifest", "ETSI-Entry-Change-Log", "ETSI-Entry-Licenses", "ETSI-Entry-Certificate", "ETSI-Entry-Tests"];
+
+    private static readonly string[] HeaderKeys =
+        ["TOSCA-Meta-File-Version", "CSAR-Version", "Created-By", "Other-Definitions", .. EntryKeys];
+
+    /// <summary>Where the TOSCA.meta (or root YAML metadata) points: manifest and certificate, with the declaring line.</summary>
+    private sealed class EntryRefs
+    {
+        public (string Value, string File, int Line, int Col)? Manifest { get; private set; }
+        public (string Value, string File, int Line, int Col)? Certificate { get; private set; }
+
+        public void Set(string key, string value, string file, int line, int col)
+        {
+            if (key == "ETSI-Entry-Manifest") Manifest = (value, file, line, col);
+            else if (key == "ETSI-Entry-Certificate") Certificate = (value, file, line, col);
+        }
+    }
+
+    private sealed record Integrity(CsarManifest? Manifest, PackageSecurity Security, IReadOnlyList<CsarChecksum> Checksums, IReadOnlyList<ManifestEntry> MetaEntries);
+
+    /// <summary>TOSCA.meta per-file hashes, the manifest and its signature, artifact signatures. Never throws.</summary>
+    private static Integrity CheckIntegrity(Dictionary<string, byte[]> files, CsarLimits limits, DiagnosticBag diags, X509Certificate2Collection? trustedRoots,
+        EntryRefs refs, List<List<(string Key, string Value, int Line, int ValueCol)>> metaBlocks)
+    {
+        var verifier = new ManifestVerifier(files, diags);
+        var metaEntries = new List<ManifestEntry>();
+        CsarManifest? manifest = null;
+        var security = PackageSecurity.Unsigned;
+        try
+        {
+            // Tacker-style per-file blocks of TOSCA.meta (Name / Content-Type / Algorithm / Hash).
+            foreach (var block in metaBlocks.Skip(1))
+                metaEntries.Add(verifier.VerifyBlock(MetaPath, block, "Name", requireHash: false));
+
+            // Package certificate (ETSI-Entry-Certificate or <root>.cert).
+            var packageCerts = new X509Certificate2Collection();
+            string? certPath = null;
+            if (refs.Certificate is { } c && PackagePath.Resolve("", c.Value) is { } cp && files.TryGetValue(cp, out var certBytes))
+            {
+                certPath = cp;
+                packageCerts = CsarSignature.LoadCertificates(certBytes, out var certError);
+                if (certError is not null)
+                    diags.Error(DiagnosticCodes.CertificateInvalid, c.File.Length > 0 ? c.File : cp, c.Line, c.Line > 0 ? 1 : 0, $"Certificate file '{cp}' holds no readable X.509 certificate: {certError}.");
+            }
+
+            // The manifest.
+            string? manifestPath = null;
+            if (refs.Manifest is { } m)
+            {
+                var p = PackagePath.Resolve("", m.Value);
+                if (p is not null && files.ContainsKey(p)) manifestPath = p;
+                else
+                {
+                    var others = files.Keys.Where(f => f.EndsWith(".mf", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+                    diags.Error(DiagnosticCodes.ManifestMissing, m.File, m.Line, 1,
+                        $"ETSI-Entry-Manifest '{m.Value}' is not in the package" + (others.Count > 0 ? $" (the package has {string.Join(", ", others.Select(o => "'" + o + "'"))})." : "."));
+                }
+                if (!m.Value.EndsWith(".mf", StringComparison.OrdinalIgnoreCase))
+                    diags.Error(DiagnosticCodes.ManifestName, m.File, m.Line, m.Col, $"ETSI-Entry-Manifest '{m.Value}' does not have the extension .mf (SOL004 clause 4.3.2).");
+            }
+            else
+            {
+                var strays = files.Keys.Where(f => f.EndsWith(".mf", StringComparison.OrdinalIgnoreCase) && !f.Contains('/')).Order(StringComparer.Ordinal).ToList();
+                if (files.ContainsKey(MetaPath) && strays.Count > 0)
+                    diags.Warning(DiagnosticCodes.ManifestNotReferenced, MetaPath, 0, 0,
+                        $"TOSCA.meta has no ETSI-Entry-Manifest, but the package holds {string.Join(", ", strays.Select(o => "'" + o + "'"))}: it is not verified.");
+                else if (files.Count > 0)
+                    diags.Warning(DiagnosticCodes.ManifestAbsent, files.ContainsKey(MetaPath) ? MetaPath : "", 0, 0,
+                        "The package has no manifest (.mf): SOL004 requires one listing every file with its hash; file integrity is not checked.");
+            }
+
+            if (manifestPath is not null)
+            {
+                manifest = verifier.ParseManifest(manifestPath, files[manifestPath], limits.MaxManifestBytes, out var signedContent, out var cmsPem);
+
+                // Every file must be listed, except the manifest itself and the certificate/signature files that secure it.
+                var listed = manifest.Entries.Select(e => e.Path).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                var exempt = new HashSet<string>(StringComparer.Ordinal) { manifestPath };
+                if (certPath is not null) exempt.Add(certPath);
+                foreach (var e in manifest.Entries.Concat(metaEntries))
+                {
+                    if (e.SignaturePath is not null) exempt.Add(e.SignaturePath);
+                    if (e.CertificatePath is not null) exempt.Add(e.CertificatePath);
+                }
+                foreach (var f in files.Keys.Order(StringComparer.Ordinal))
+                    if (!listed.Contains(f) && !exempt.Contains(f))
+                        diags.Warning(DiagnosticCodes.ManifestUnlistedFile, manifestPath, 0, 0, $"File '{f}' is not listed in the manifest (SOL004 requires every file of the package with its hash).");
+
+                if (manifest.IsSigned)
+                {
+                    var der = cmsPem is null ? null : CsarSignature.DecodeBase64(cmsPem);
+                    if (der is null)
+                        security = new PackageSecurity(PackageSecurityStatus.Invalid, "The manifest's CMS block is not valid base64 (or has no END line).");
+                    else
+                    {
+                        var variants = new List<byte[]> { signedContent! };
+                        var trimmed = signedContent!.AsSpan().TrimEnd("\r\n"u8).ToArray();
+                        if (trimmed.Length != signedContent!.Length) variants.Add(trimmed);
+                        security = CsarSignature.Verify(der, variants, packageCerts, trustedRoots);
+                    }
+                    ReportSecurity(security, diags, manifestPath, manifest.SignatureLine, "Manifest");
+                    if (security.Status == PackageSecurityStatus.Verified && certPath is not null && packageCerts.Count > 0 &&
+                        !packageCerts.Any(x => x.Thumbprint == security.SignerThumbprint) && packageCerts.Count == 1)
+                        diags.Warning(DiagnosticCodes.CertificateMismatch, certPath, 0, 0,
+                            $"The manifest is signed by '{security.SignerSubject}', not by the certificate in '{certPath}' ('{packageCerts[0].Subject}').");
+                }
+                else
+                {
+                    security = new PackageSecurity(PackageSecurityStatus.Unsigned, "The manifest has no CMS signature block.");
+                    if (trustedRoots is not null || certPath is not null)
+                        diags.Warning(DiagnosticCodes.Unsigned, manifestPath, 0, 0,
+                            certPath is not null ? $"The package has a certificate ('{certPath}') but its manifest is not signed." : "The manifest is not signed, and trusted signers were required.");
+                    else
+                        diags.Info(DiagnosticCodes.Unsigned, manifestPath, 0, 0, "The manifest is not signed (no '-----BEGIN CMS-----' block).");
+                }
+            }
+            else if (trustedRoots is not null)
+                diags.Warning(DiagnosticCodes.Unsigned, "", 0, 0, "The package is not signed (it has no manifest), and trusted signers were required.");
+
+            // Artifact signatures (SOL004 clause 5.3).
+            foreach (var e in (manifest?.Entries ?? []).Concat(metaEntries))
+            {
+                if (e.SignaturePath is null) continue;
+                if (e.Path is null || !files.TryGetValue(e.Path, out var content)) continue;
+                var certs = packageCerts;
+                if (e.CertificatePath is not null)
+                {
+                    certs = CsarSignature.LoadCertificates(files[e.CertificatePath], out var err);
+                    if (err is not null)
+                        diags.Error(DiagnosticCodes.CertificateInvalid, e.DeclaredIn, e.Line, 1, $"Certificate file '{e.CertificatePath}' of '{e.Source}' holds no readable X.509 certificate: {err}.");
+                }
+                var der = CsarSignature.DecodeCms(files[e.SignaturePath]);
+                e.Signature = der is null
+                    ? new PackageSecurity(PackageSecurityStatus.Invalid, $"Signature file '{e.SignaturePath}' is neither DER nor PEM CMS.")
+                    : CsarSignature.Verify(der, [content], certs, trustedRoots);
+                ReportSecurity(e.Signature, diags, e.DeclaredIn, e.Line, $"Signature '{e.SignaturePath}' of '{e.Path}'");
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            diags.Error(DiagnosticCodes.IntegrityCheckFailed, "", 0, 0, "The package integrity check failed unexpectedly: " + ex.Message);
+            security = new PackageSecurity(PackageSecurityStatus.Invalid, "Integrity check failed: " + ex.Message);
+        }
+        return new Integrity(manifest, security, verifier.Checksums, metaEntries);
+    }
+
+    private static void ReportSecurity(PackageSecurity s, DiagnosticBag diags, string file, int line, string what)
+    {
+        var col = line > 0 ? 1 : 0;
+        switch (s.Status)
+        {
+            case PackageSecurityStatus.Invalid:
+                diags.Error(DiagnosticCodes.SignatureInvalid, file, line, col, $"{what} signature is invalid: {s.Detail}");
+                break;
+            case PackageSecurityStatus.Verified when s.Trust == SignerTrust.Untrusted:
+                diags.Error(DiagnosticCodes.SignatureUntrusted, file, line, col, $"{what} signature: {s.Detail}");
+                break;
+            case PackageSecurityStatus.Verified:
+                diags.Info(DiagnosticCodes.SignatureVerified, file, line, col, $"{what} signature: {s.Detail}");
+                break;
+        }
+    }
+
+    /// <summary>TOSCA.meta first block: mandatory keys, their values, duplicates, unknown keys.</summary>
+    private static void CheckMetaHeader(List<(string Key, string Value, int Line, int ValueCol)> header, DiagnosticBag diags)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v, line, col) in header)
+        {
+            if (!seen.TryAdd(k, line))
+            {
+                diags.Error(DiagnosticCodes.MetaDuplicateKey, MetaPath, line, 1, $"Key '{k}' is given again (first at line {seen[k]}).");
+                continue;
+            }
+            if (!HeaderKeys.Contains(k, StringComparer.OrdinalIgnoreCase))
+            {
+                diags.Warning(DiagnosticCodes.MetaUnknownKey, MetaPath, line, 1,
+                    k is "Name" or "Content-Type" or "Algorithm" or "Hash"
+                        ? $"Key '{k}' belongs to a per-file block: separate it from the first block with a blank line; ignored."
+                        : $"Unknown key '{k}' in the first block of TOSCA.meta; ignored.");
+                continue;
+            }
+            if (k.Equals("TOSCA-Meta-File-Version", StringComparison.OrdinalIgnoreCase) && v is not ("1.0" or "1.1"))
+                diags.Error(DiagnosticCodes.MetaVersion, MetaPath, line, col, $"TOSCA-Meta-File-Version '{v}' is not supported (1.0 or 1.1).");
+            if (k.Equals("CSAR-Version", StringComparison.OrdinalIgnoreCase) && v is not ("1.0" or "1.1" or "2.0"))
+                diags.Error(DiagnosticCodes.MetaVersion, MetaPath, line, col, $"CSAR-Version '{v}' is not supported (1.0, 1.1 or 2.0; SOL004 uses 1.1).");
+            if (v.Length == 0)
+                diags.Error(DiagnosticCodes.MetaSyntax, MetaPath, line, 1, $"Key '{k}' has no value.");
+        }
+        // TOSCA-Meta-File-Version identifies the file: without it this is not a TOSCA.meta. CSAR-Version and Created-By are
+        // mandatory too, but nothing the reader does depends on them: their absence is a warning.
+        if (!seen.ContainsKey("TOSCA-Meta-File-Version"))
+            diags.Error(DiagnosticCodes.MetaMissingKey, MetaPath, header[0].Line, 1, "The first block of TOSCA.meta has no 'TOSCA-Meta-File-Version' key.");
+        foreach (var recommended in new[] { "CSAR-Version", "Created-By" })
+            if (!seen.ContainsKey(recommended))
+                diags.Warning(DiagnosticCodes.MetaMissingKey, MetaPath, header[0].Line, 1, $"The first block of TOSCA.meta has no '{recommended}' key.");
     }
 
     private static bool Exists(Dictionary<string, byte[]> files, string path)
@@ -343,25 +596,33 @@ public static class CsarReader
         return files.ContainsKey(p) || files.Keys.Any(k => k.StartsWith(p + "/", StringComparison.Ordinal));
     }
 
-    /// <summary>TOSCA.meta blocks of "Key: value" lines (with 1-based line numbers), separated by blank lines.</summary>
-    private static List<List<(string Key, string Value, int Line)>> ParseMeta(byte[] bytes, DiagnosticBag diags)
+    /// <summary>
+    /// TOSCA.meta blocks of "Key: value" lines (1-based line, value column), separated by blank lines. A line starting with a
+    /// space and holding no ':' continues the previous value (the JAR-manifest rule TOSCA.meta inherits).
+    /// </summary>
+    private static List<List<(string Key, string Value, int Line, int ValueCol)>> ParseMeta(string text, DiagnosticBag diags)
     {
-        var blocks = new List<List<(string, string, int)>>();
-        List<(string, string, int)>? current = null;
-        var text = Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF');
-        var lines = text.Split('\n');
+        var blocks = new List<List<(string, string, int, int)>>();
+        List<(string Key, string Value, int Line, int ValueCol)>? current = null;
+        var lines = ManifestVerifier.Lines(text);
         for (var i = 0; i < lines.Length; i++)
         {
-            var line = lines[i].TrimEnd('\r');
+            var line = lines[i];
             if (line.Trim().Length == 0) { current = null; continue; }
             var colon = line.IndexOf(':');
-            if (colon <= 0)
+            if (line[0] == ' ' && colon < 0 && current is { Count: > 0 })
             {
-                diags.Warning(DiagnosticCodes.MetaSyntax, MetaPath, i + 1, 1, "Line is not of the form 'Key: value'; ignored.");
+                var last = current[^1];
+                current[^1] = (last.Key, last.Value + line[1..].TrimEnd(), last.Line, last.ValueCol);
+                continue;
+            }
+            if (colon <= 0 || line[..colon].Trim().Length == 0)
+            {
+                diags.Error(DiagnosticCodes.MetaSyntax, MetaPath, i + 1, 1, "Line is not of the form 'Key: value'; ignored.");
                 continue;
             }
             if (current is null) blocks.Add(current = []);
-            current.Add((line[..colon].Trim(), line[(colon + 1)..].Trim(), i + 1));
+            current.Add((line[..colon].Trim(), line[(colon + 1)..].Trim(), i + 1, ManifestVerifier.ValueColumn(line)));
         }
         return blocks;
     }

@@ -49,6 +49,56 @@ public static class ScalarUnit
         return true;
     }
 
+    private static readonly Dictionary<string, double> TimeUnits = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["d"] = 86_400, ["h"] = 3_600, ["m"] = 60, ["s"] = 1, ["ms"] = 1e-3, ["us"] = 1e-6, ["ns"] = 1e-9,
+    };
+
+    private static readonly Dictionary<string, double> FrequencyUnits = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Hz"] = 1, ["kHz"] = 1e3, ["MHz"] = 1e6, ["GHz"] = 1e9,
+    };
+
+    // TOSCA 1.3 scalar-unit.bitrate: bits per second ("bps") or bytes per second ("Bps"), decimal or binary prefixes.
+    private static readonly Dictionary<string, double> BitratePrefixes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [""] = 1, ["K"] = 1e3, ["Ki"] = 1024, ["M"] = 1e6, ["Mi"] = 1024d * 1024, ["G"] = 1e9, ["Gi"] = 1024d * 1024 * 1024,
+        ["T"] = 1e12, ["Ti"] = 1024d * 1024 * 1024 * 1024,
+    };
+
+    /// <summary>
+    /// Parses any TOSCA scalar-unit ("size", "time", "frequency" or "bitrate") into its base unit (bytes, seconds, Hz, bits/s).
+    /// Units are case-insensitive, except the b/B of a bitrate (bits or bytes).
+    /// </summary>
+    public static bool TryParse(string kind, string text, out double value)
+    {
+        value = 0;
+        if (!TrySplit(text, out var number, out var unit)) return false;
+        double factor;
+        switch (kind)
+        {
+            case "size":
+                if (!SizeUnits.TryGetValue(unit, out var f)) return false;
+                factor = f;
+                break;
+            case "time":
+                if (!TimeUnits.TryGetValue(unit, out factor)) return false;
+                break;
+            case "frequency":
+                if (!FrequencyUnits.TryGetValue(unit, out factor)) return false;
+                break;
+            case "bitrate":
+                if (unit.Length < 3 || !unit.EndsWith("ps", StringComparison.Ordinal) || unit[^3] is not ('b' or 'B')
+                    || !BitratePrefixes.TryGetValue(unit[..^3], out var p)) return false;
+                factor = p * (unit[^3] == 'B' ? 8 : 1);
+                break;
+            default:
+                return false;
+        }
+        value = (double)number * factor;
+        return true;
+    }
+
     private static bool TrySplit(string text, out decimal number, out string unit)
     {
         number = 0; unit = "";

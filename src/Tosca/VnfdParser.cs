@@ -24,99 +24,35 @@ public static class VnfdParser
     internal static (Vnfd? Vnfd, IReadOnlyList<string> Paths) ParseCore(Func<string, byte[]?> read, string entry,
         CsarLimits limits, IReadOnlySet<string>? packageFiles, DiagnosticBag diags)
     {
-        var loader = new ImportLoader(read, limits, diags);
-        loader.Load(entry);
-        if (loader.Files.Count == 0 || loader.Files[0].Path != entry)
-            return (null, loader.Paths);
-        var builder = new VnfdBuilder(loader.Files, packageFiles, diags);
-        return (builder.Build(), loader.Paths);
+        var set = ToscaLoader.Load(read, entry, limits, diags);
+        if (set.Entry is null)
+            return (null, set.Paths);
+        // Generic TOSCA validation against the types, then the VNFD model. Where the VNFD builder reports a problem at the
+        // very position the validator did (an unknown requirement target, policy target...), its more specific diagnostic stays.
+        var validation = new DiagnosticBag();
+        TemplateValidator.Validate(set, p => packageFiles?.Contains(p) ?? read(p) is not null, validation);
+        var model = new DiagnosticBag();
+        var builder = new VnfdBuilder(set.Files, packageFiles, model);
+        var vnfd = builder.Build();
+        var taken = model.Items.Where(d => d.Severity == Severity.Error && d.Line > 0)
+            .Select(d => (d.File, d.Line, d.Column)).ToHashSet();
+        foreach (var d in validation.Items)
+            if (!(d.Severity == Severity.Error && taken.Contains((d.File, d.Line, d.Column)))) diags.Add(d);
+        diags.AddRange(model.Items);
+        return (vnfd, set.Paths);
     }
 }
 
-/// <summary>Loads the entry definitions and every file it imports, transitively.</summary>
+/// <summary>
+/// Compatibility wrapper over <see cref="ToscaLoader"/> for code written against the former import loader:
+/// <c>new ImportLoader(read, limits, diags).Load(entry)</c> then <c>Files</c> / <c>Paths</c>; <see cref="Set"/> gives the types too.
+/// New code should call <see cref="ToscaLoader.Load(Func{string, byte[]?}, string, CsarLimits, DiagnosticBag)"/> directly.
+/// </summary>
 internal sealed class ImportLoader(Func<string, byte[]?> read, CsarLimits limits, DiagnosticBag diags)
 {
-    private const string EtsiPrefix = "etsi_nfv_sol001_";
-    public List<ToscaFile> Files { get; } = [];
-    /// <summary>Every YAML file of the VNFD present in the package (loaded or not), in import order.</summary>
-    public List<string> Paths { get; } = [];
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    public ToscaDocumentSet? Set { get; private set; }
+    public IReadOnlyList<ToscaFile> Files => Set?.Files ?? [];
+    public IReadOnlyList<string> Paths => Set?.Paths ?? [];
 
-    public void Load(string entry)
-    {
-        var bytes = read(entry);
-        if (bytes is null)
-        {
-            diags.Error(DiagnosticCodes.EntryFileMissing, entry, 0, 0, $"Entry definitions file '{entry}' is not in the package.");
-            return;
-        }
-        _seen.Add(entry);
-        LoadFile(entry, bytes);
-    }
-
-    private void LoadFile(string path, byte[] bytes)
-    {
-        Paths.Add(path);
-        YamlMappingNode? root;
-        if (PackagePath.FileName(path).StartsWith(EtsiPrefix, StringComparison.Ordinal))
-        {
-            // A package's own copy of the ETSI SOL001 types: the types are built in, so a copy that does not load
-            // (several Tacker copies have flow sequences continued at column 0, which YamlDotNet refuses) is only a warning.
-            var local = new DiagnosticBag();
-            root = YamlLoader.Load(path, bytes, limits.MaxYamlBytes, local);
-            foreach (var d in local.Items)
-                diags.Add(d.Severity == Severity.Error ? d with { Severity = Severity.Warning, Message = d.Message + " (ETSI SOL001 types file: the built-in ETSI types are used instead)" } : d);
-        }
-        else root = YamlLoader.Load(path, bytes, limits.MaxYamlBytes, diags);
-        if (root is null) return;
-        Files.Add(new ToscaFile(path, root));
-        var imports = root.Get("imports");
-        if (imports is null) return;
-        if (imports is not YamlSequenceNode)
-        {
-            diags.Error(DiagnosticCodes.ImportInvalid, path, imports.Line(), imports.Col(), "'imports' must be a list.");
-            return;
-        }
-        foreach (var item in imports.Items())
-        {
-            var fileNode = item is YamlScalarNode ? item : item.Get("file");
-            // TOSCA 1.0 style: "- name: file"
-            if (fileNode is null && item is YamlMappingNode m && m.Children.Count == 1 && m.Children.First().Value is YamlScalarNode only)
-                fileNode = only;
-            var target = fileNode.Str();
-            if (target is null)
-            {
-                diags.Error(DiagnosticCodes.ImportInvalid, path, item.Line(), item.Col(), "Import entry has no file.");
-                continue;
-            }
-            var isEtsi = PackagePath.FileName(target).StartsWith(EtsiPrefix, StringComparison.Ordinal);
-            if (PackagePath.IsRemote(target))
-            {
-                var isForge = Uri.TryCreate(target, UriKind.Absolute, out var uri) && uri.Host.Equals("forge.etsi.org", StringComparison.OrdinalIgnoreCase);
-                if (isForge || isEtsi)
-                    diags.Info(DiagnosticCodes.EtsiTypesBuiltin, path, fileNode.Line(), fileNode.Col(), $"Import '{target}' is taken as the built-in ETSI SOL001 types; not fetched.");
-                else
-                    diags.Error(DiagnosticCodes.ImportRemote, path, fileNode.Line(), fileNode.Col(), $"Import '{target}' is remote; remote imports are never fetched.");
-                continue;
-            }
-            var resolved = PackagePath.Resolve(PackagePath.Directory(path), target);
-            if (resolved is null)
-            {
-                diags.Error(DiagnosticCodes.ImportOutsidePackage, path, fileNode.Line(), fileNode.Col(), $"Import '{target}' resolves outside the package.");
-                continue;
-            }
-            if (_seen.Contains(resolved)) continue; // already loaded, or an import cycle
-            var content = read(resolved);
-            if (content is null)
-            {
-                if (isEtsi)
-                    diags.Info(DiagnosticCodes.EtsiTypesBuiltin, path, fileNode.Line(), fileNode.Col(), $"Import '{target}' is not in the package; taken as the built-in ETSI SOL001 types.");
-                else
-                    diags.Error(DiagnosticCodes.ImportMissing, path, fileNode.Line(), fileNode.Col(), $"Imported file '{resolved}' is not in the package.");
-                continue;
-            }
-            _seen.Add(resolved);
-            LoadFile(resolved, content);
-        }
-    }
+    public void Load(string entry) => Set = ToscaLoader.Load(read, entry, limits, diags);
 }

@@ -38,17 +38,23 @@ internal static class YamlLoader
         var stream = new YamlStream();
         try
         {
-            // YamlDotNet's loader recurses per nesting level: run it on a thread with a generous stack so that even the
-            // deepest document that passes EstimateDepth cannot overflow the caller's stack.
-            Exception? failure = null;
-            var thread = new Thread(() =>
+            try
             {
-                try { stream.Load(new StringReader(text)); }
-                catch (Exception ex) { failure = ex; }
-            }, 64 * 1024 * 1024);
-            thread.Start();
-            thread.Join();
-            if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                LoadStream(stream, text, depth);
+            }
+            catch (Exception ex) when (ex is YamlException or InvalidOperationException && RepairFlowIndentation(text) is { } repaired)
+            {
+                // PyYAML (and so Tacker and tosca-parser) accepts a flow collection continued on a line indented less than its
+                // block, as in the ETSI SOL001 2.5.1/2.6.1 vnfd types; YamlDotNet does not. Such lines are re-indented (which
+                // changes nothing else: flow content is not indentation-sensitive) and the document is loaded again.
+                var retry = new YamlStream();
+                try { LoadStream(retry, repaired.Text, depth); }
+                catch (Exception) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex); }
+                stream = retry;
+                diags.Warning(DiagnosticCodes.YamlFlowIndentation, path, repaired.FirstLine, 1,
+                    $"A flow collection continues on line {repaired.FirstLine} at a lower indentation than its block ({repaired.Lines} line(s)); " +
+                    "this is not valid YAML 1.2 (PyYAML accepts it) and was read as if indented.");
+            }
         }
         catch (YamlException ex)
         {
@@ -70,7 +76,8 @@ internal static class YamlLoader
 
         if (stream.Documents.Count == 0) return new YamlMappingNode();
         var root = stream.Documents[0].RootNode;
-        if (!CheckNodeCount(root))
+        // Without an alias ('*') the node count is bounded by the text size, which is bounded already: skip the walk.
+        if (text.Contains('*', StringComparison.Ordinal) && !CheckNodeCount(root))
         {
             diags.Error(DiagnosticCodes.YamlTooManyNodes, path, (int)root.Start.Line, (int)root.Start.Column,
                 $"YAML document expands to more than {CsarLimits.MaxYamlNodes} nodes (alias expansion or a cycle); not loaded.");
@@ -86,6 +93,72 @@ internal static class YamlLoader
     }
 
     internal const int MaxDepth = 1000;
+
+    /// <summary>Documents at most this deep load on the calling thread; deeper ones on a thread with a 64 MiB stack.</summary>
+    private const int InlineDepth = 64;
+
+    private static void LoadStream(YamlStream stream, string text, int depth)
+    {
+        // YamlDotNet's loader recurses per nesting level: run a deep document on a thread with a generous stack so that even
+        // the deepest document that passes EstimateDepth cannot overflow the caller's stack. Ordinary documents load inline.
+        if (depth <= InlineDepth) stream.Load(new StringReader(text));
+        else LoadOnBigStack(stream, text);
+    }
+
+    /// <summary>
+    /// Re-indents the lines that continue a block-context flow collection ("[", "{") at or below the indentation of the line
+    /// that opened it. Null when there is no such line.
+    /// </summary>
+    internal static (string Text, int FirstLine, int Lines)? RepairFlowIndentation(string text)
+    {
+        var lines = text.Split('\n');
+        int depth = 0, openIndent = 0, first = 0, count = 0;
+        for (var n = 0; n < lines.Length; n++)
+        {
+            var line = lines[n];
+            var indent = 0;
+            while (indent < line.Length && line[indent] == ' ') indent++;
+            if (depth > 0 && indent <= openIndent && line.Trim().Length > 0)
+            {
+                lines[n] = new string(' ', openIndent + 2 - indent) + line;
+                if (count++ == 0) first = n + 1;
+            }
+            else if (depth == 0)
+            {
+                // the block indentation of the opening line's content: after its spaces and "- " sequence indicators
+                openIndent = indent;
+                while (openIndent + 1 < line.Length && line[openIndent] == '-' && line[openIndent + 1] == ' ')
+                {
+                    openIndent += 2;
+                    while (openIndent < line.Length && line[openIndent] == ' ') openIndent++;
+                }
+            }
+            char quote = '\0';
+            for (var i = 0; i < line.Length; i++)
+            {
+                var c = line[i];
+                if (quote != '\0') { if (c == quote) quote = '\0'; continue; }
+                if (c is '"' or '\'' && (i == 0 || line[i - 1] is ' ' or '[' or '{' or ',' or ':')) { quote = c; continue; }
+                if (c == '#' && (i == 0 || line[i - 1] is ' ' or '\t')) break;
+                if (c is '[' or '{') depth++;
+                else if (c is ']' or '}' && depth > 0) depth--;
+            }
+        }
+        return count == 0 ? null : (string.Join('\n', lines), first, count);
+    }
+
+    private static void LoadOnBigStack(YamlStream stream, string text)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try { stream.Load(new StringReader(text)); }
+            catch (Exception ex) { failure = ex; }
+        }, 64 * 1024 * 1024);
+        thread.Start();
+        thread.Join();
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+    }
 
     /// <summary>
     /// An upper bound of the nesting depth (flow brackets open outside quotes, plus per line the leading indentation and

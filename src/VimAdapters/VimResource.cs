@@ -58,4 +58,13 @@ public static class VimAttributes
     /// <summary>"true" on every resource of the simulated sandbox VIM.</summary>
     public const string Sandbox = "sandbox";
     public const string Cloud = "cloud";
+    /// <summary>Servers: how the server was last stopped ("graceful" or "forced").</summary>
+    public const string LastStop = "last_stop";
+}
+
+/// <summary>Server statuses (Nova's spelling): ACTIVE runs, SHUTOFF is stopped.</summary>
+public static class ServerStatus
+{
+    public const string Active = "ACTIVE";
+    public const string Shutoff = "SHUTOFF";
 }

@@ -1,3 +1,4 @@
+using Mano.Common;
 using Mano.Contracts;
 using Mano.Tosca;
 using Mano.VimAdapters;
@@ -11,7 +12,12 @@ namespace Mano.Vnfm;
 public static class InstantiatedInfoBuilder
 {
     public static InstantiatedVnfInfo Build(LcmPlan plan, VnfDeploymentFlavour flavour, string vimConnectionId,
-        IReadOnlyList<VimResource> resources, InstantiateVnfRequest request)
+        IReadOnlyList<VimResource> resources, InstantiateVnfRequest request) =>
+        Build(plan with { ExtVirtualLinks = plan.ExtVirtualLinks ?? request.ExtVirtualLinks }, flavour, vimConnectionId, resources,
+            request.LocalizationLanguage, VnfOperationalState.Started);
+
+    public static InstantiatedVnfInfo Build(LcmPlan plan, VnfDeploymentFlavour flavour, string vimConnectionId,
+        IReadOnlyList<VimResource> resources, string? localizationLanguage, string vnfState)
     {
         // A network and its subnet share a key; the VL is the network.
         var byKey = resources.Where(r => r.ResourceKey is not null && r.Kind != VimResourceKind.Subnet).ToDictionary(r => r.ResourceKey!);
@@ -25,7 +31,7 @@ public static class InstantiatedInfoBuilder
         var extCpdIds = flavour.ExtCps.Where(e => e.InternalCpdId is not null)
             .ToDictionary(e => e.InternalCpdId!, e => e.CpdId);
         var vnfdId = plan.VnfdId;
-        var cpConfigIds = ResourcePlanner.CpConfigIds(request);
+        var cpConfigIds = ResourcePlanner.CpConfigIds(plan.ExtVirtualLinks);
 
         var extCpInfo = new List<VnfExtCpInfo>();
         var linkPortsByNetwork = new Dictionary<string, List<VnfLinkPortInfo>>();
@@ -88,15 +94,28 @@ public static class InstantiatedInfoBuilder
             StorageResource = Handle(v.ResourceKey),
         }).ToList();
 
+        // SOL003 5.5.3.2: one ExtVirtualLinkInfo per external VL the VNF is connected to, with the ports made on it.
+        var extCpByPort = extCpInfo.Where(e => e.AssociatedVnfcCpId is not null).ToDictionary(e => e.AssociatedVnfcCpId!, e => e.Id);
+        var extLinks = (plan.ExtVirtualLinks ?? []).Select(link => new ExtVirtualLinkInfo
+        {
+            Id = link.Id,
+            ResourceHandle = new ResourceHandle { VimConnectionId = link.VimConnectionId ?? vimConnectionId, ResourceId = link.ResourceId },
+            ExtLinkPorts = plan.Resources.Ports.Where(p => p.ExternalNetworkId == link.ResourceId && link.ExtCps.Any(c => c.CpdId == p.CpdId || extCpdIds.GetValueOrDefault(p.CpdId) == c.CpdId))
+                .Select(p => new ExtLinkPortInfo { Id = $"{p.ResourceKey}-elp", ResourceHandle = Handle(p.ResourceKey), CpInstanceId = extCpByPort.GetValueOrDefault(p.ResourceKey) })
+                .ToList(),
+            CurrentVnfExtCpData = link.ExtCps,
+        }).ToList();
+
         return new InstantiatedVnfInfo
         {
             FlavourId = plan.FlavourId,
-            VnfState = "STARTED",
+            VnfState = vnfState,
+            ExtVirtualLinkInfo = extLinks.Count > 0 ? extLinks : null,
             ScaleStatus = plan.ScaleStatus.Count > 0 ? plan.ScaleStatus : null,
             MaxScaleLevels = flavour.ScalingAspects.Count > 0
                 ? flavour.ScalingAspects.Select(a => new ScaleInfo(a.Id, a.MaxScaleLevel, vnfdId)).ToList() : null,
             ExtCpInfo = extCpInfo,
-            LocalizationLanguage = request.LocalizationLanguage,
+            LocalizationLanguage = localizationLanguage,
             VnfcResourceInfo = vnfcs,
             VnfVirtualLinkResourceInfo = vls,
             VnfVirtualStorageResourceInfo = storages.Count > 0 ? storages : null,
@@ -119,6 +138,67 @@ public static class InstantiatedInfoBuilder
         {
             Id = v.Id, VirtualStorageDescId = v.VirtualStorageDescId, VnfdId = v.VnfdId, ChangeType = changeType, StorageResource = v.StorageResource,
         }).ToList(),
+    };
+
+    /// <summary>
+    /// SOL003 5.5.2.13 resourceChanges of an operation that changed a VNF: what is new is ADDED, what is gone REMOVED,
+    /// what is kept under the same id but on other VIM resources (a rebuilt server, a re-created port) MODIFIED.
+    /// </summary>
+    public static ResourceChanges Diff(InstantiatedVnfInfo? before, InstantiatedVnfInfo? after)
+    {
+        var b = (before?.VnfcResourceInfo ?? []).ToDictionary(v => v.Id);
+        var a = (after?.VnfcResourceInfo ?? []).ToDictionary(v => v.Id);
+        static string Cps(VnfcResourceInfo v) => string.Join(",", (v.VnfcCpInfo ?? []).Select(c => $"{c.Id}={SolJson.Serialize(c.CpProtocolInfo)}"));
+        var vnfcs = new List<AffectedVnfc>();
+        foreach (var v in a.Values)
+        {
+            if (!b.TryGetValue(v.Id, out var old)) vnfcs.Add(Affected(v, "ADDED"));
+            else if (old.ComputeResource.ResourceId != v.ComputeResource.ResourceId || Cps(old) != Cps(v)) vnfcs.Add(Affected(v, "MODIFIED"));
+        }
+        vnfcs.AddRange(b.Values.Where(v => !a.ContainsKey(v.Id)).Select(v => Affected(v, "REMOVED")));
+
+        var bl = (before?.VnfVirtualLinkResourceInfo ?? []).ToDictionary(v => v.Id);
+        var al = (after?.VnfVirtualLinkResourceInfo ?? []).ToDictionary(v => v.Id);
+        var links = new List<AffectedVirtualLink>();
+        foreach (var v in al.Values)
+        {
+            if (!bl.TryGetValue(v.Id, out var old)) links.Add(Affected(v, "ADDED"));
+            else
+            {
+                var was = old.VnfLinkPorts.Select(p => p.Id).ToHashSet();
+                var now = v.VnfLinkPorts.Select(p => p.Id).ToHashSet();
+                if (now.Except(was).Any()) links.Add(Affected(v, "LINK_PORT_ADDED"));
+                if (was.Except(now).Any()) links.Add(Affected(v, "LINK_PORT_REMOVED"));
+            }
+        }
+        links.AddRange(bl.Values.Where(v => !al.ContainsKey(v.Id)).Select(v => Affected(v, "REMOVED")));
+
+        var bs = (before?.VnfVirtualStorageResourceInfo ?? []).ToDictionary(v => v.Id);
+        var @as = (after?.VnfVirtualStorageResourceInfo ?? []).ToDictionary(v => v.Id);
+        var storages = new List<AffectedVirtualStorage>();
+        foreach (var v in @as.Values)
+        {
+            if (!bs.TryGetValue(v.Id, out var old)) storages.Add(Affected(v, "ADDED"));
+            else if (old.StorageResource.ResourceId != v.StorageResource.ResourceId) storages.Add(Affected(v, "MODIFIED"));
+        }
+        storages.AddRange(bs.Values.Where(v => !@as.ContainsKey(v.Id)).Select(v => Affected(v, "REMOVED")));
+        return new ResourceChanges { AffectedVnfcs = vnfcs, AffectedVirtualLinks = links, AffectedVirtualStorages = storages };
+    }
+
+    private static AffectedVnfc Affected(VnfcResourceInfo v, string changeType) => new()
+    {
+        Id = v.Id, VduId = v.VduId, VnfdId = v.VnfdId, ChangeType = changeType, ComputeResource = v.ComputeResource,
+        AffectedVnfcCpIds = v.VnfcCpInfo?.Select(c => c.Id).ToList(),
+    };
+
+    private static AffectedVirtualLink Affected(VnfVirtualLinkResourceInfo v, string changeType) => new()
+    {
+        Id = v.Id, VnfVirtualLinkDescId = v.VnfVirtualLinkDescId, VnfdId = v.VnfdId, ChangeType = changeType, NetworkResource = v.NetworkResource,
+    };
+
+    private static AffectedVirtualStorage Affected(VirtualStorageResourceInfo v, string changeType) => new()
+    {
+        Id = v.Id, VirtualStorageDescId = v.VirtualStorageDescId, VnfdId = v.VnfdId, ChangeType = changeType, StorageResource = v.StorageResource,
     };
 
     private static CpProtocolInfo ProtocolInfo(VimResource port)

@@ -5,9 +5,13 @@ using Mano.VimAdapters;
 namespace Mano.Vnfm;
 
 /// <summary>What an LCM operation wants, chosen once in STARTING and persisted on the op occ.</summary>
+/// <remarks>
+/// Kept on the instance (<see cref="VnfInstanceRecord.ResourcePlan"/>) as its current desired state once an operation
+/// completes: every later operation plans its target from it, and a rollback returns to it.
+/// </remarks>
 public sealed record LcmPlan(
     string VnfdId, string FlavourId, string? InstantiationLevelId, VnfResourcePlan Resources,
-    IReadOnlyList<ScaleInfo> ScaleStatus);
+    IReadOnlyList<ScaleInfo> ScaleStatus, IReadOnlyList<ExtVirtualLinkData>? ExtVirtualLinks = null);
 
 /// <summary>
 /// Turns a VNFD deployment flavour and an instantiation level into the resources a VIM must hold (pure: no I/O).
@@ -22,48 +26,158 @@ public static class ResourcePlanner
         var flavour = known.Vnfd.FindFlavour(request.FlavourId!)
                       ?? throw new InvalidOperationException($"flavour {request.FlavourId} vanished");
         var level = flavour.FindLevel(request.InstantiationLevelId);
-        var shortId = vnfInstanceId.Length > 8 ? vnfInstanceId[..8] : vnfInstanceId;
+        var counts = flavour.Vdus.ToDictionary(v => v.Id, v => level is not null && level.VduInstances.TryGetValue(v.Id, out var n) ? n : v.InitialDelta);
+        var scaleStatus = flavour.ScalingAspects
+            .Select(a => new ScaleInfo(a.Id, level is not null && level.ScaleLevels.TryGetValue(a.Id, out var l) ? l : 0, known.Vnfd.DescriptorId))
+            .ToList();
+        var resources = Compose(tenantId, vnfInstanceId, opOccId, flavour, counts, request.ExtVirtualLinks ?? [], current: null);
+        return new LcmPlan(known.Vnfd.DescriptorId, flavour.FlavourId, level?.Id, resources, scaleStatus, request.ExtVirtualLinks);
+    }
 
+    /// <summary>
+    /// SCALE (SOL003 5.4.5) and SCALE_TO_LEVEL (5.4.6): the target plan for new scale levels. The VNFC count of a VDU
+    /// changes by the sum of its VduScalingAspectDeltas of the steps crossed (non-uniform deltas honoured: step i uses the
+    /// aspect's i-th step delta). Scaling in removes the newest VNFCs of each VDU; kept resources keep their keys.
+    /// </summary>
+    public static LcmPlan PlanScale(LcmPlan current, VnfDeploymentFlavour flavour, IReadOnlyDictionary<string, int> targetLevels, string opOccId, string? levelId = null)
+    {
+        var now = current.ScaleStatus.ToDictionary(s => s.AspectId, s => s.ScaleLevel);
+        var counts = Counts(current, flavour);
+        foreach (var aspect in flavour.ScalingAspects)
+        {
+            var from = now.GetValueOrDefault(aspect.Id);
+            var to = targetLevels.TryGetValue(aspect.Id, out var t) ? t : from;
+            foreach (var vdu in flavour.Vdus)
+                counts[vdu.Id] += InstancesAt(aspect, vdu.Id, to) - InstancesAt(aspect, vdu.Id, from);
+        }
+        foreach (var vdu in flavour.Vdus)
+            if (counts[vdu.Id] < 0) counts[vdu.Id] = 0;
+        var status = current.ScaleStatus.Select(s => s with { ScaleLevel = targetLevels.TryGetValue(s.AspectId, out var l) ? l : s.ScaleLevel }).ToList();
+        var resources = Compose(current.Resources.TenantId, current.Resources.VnfInstanceId, opOccId, flavour, counts, current.ExtVirtualLinks ?? [], current);
+        return current with { InstantiationLevelId = levelId ?? current.InstantiationLevelId, Resources = resources, ScaleStatus = status };
+    }
+
+    /// <summary>SOL001 6.10.x: VNFCs a VDU gains when its aspect goes from level 0 to <paramref name="level"/>.</summary>
+    public static int InstancesAt(ScalingAspect aspect, string vduId, int level)
+    {
+        if (!aspect.VduDeltas.TryGetValue(vduId, out var deltas)) return 0;
+        var sum = 0;
+        for (var i = 0; i < level && aspect.StepDeltas.Count > 0; i++)
+        {
+            // A single step delta applies to every step (uniform); otherwise step i uses the i-th delta.
+            var deltaId = aspect.StepDeltas[Math.Min(i, aspect.StepDeltas.Count - 1)];
+            sum += deltas.GetValueOrDefault(deltaId);
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// CHANGE_FLAVOUR (5.4.7) and CHANGE_VNFPKG (5.4.11a): a fresh plan of <paramref name="flavour"/> at
+    /// <paramref name="levelId"/> (or, when <paramref name="keepCounts"/>, with the current VNFC counts), keeping the keys of
+    /// the VNFCs, ports, volumes and VLs whose descriptors persist.
+    /// </summary>
+    public static LcmPlan PlanReplace(LcmPlan current, string vnfdId, VnfDeploymentFlavour flavour, string? levelId,
+        IReadOnlyList<ExtVirtualLinkData>? extVirtualLinks, string opOccId, bool keepCounts)
+    {
+        var level = flavour.FindLevel(levelId);
+        var currentCounts = Counts(current, flavour);
+        var counts = flavour.Vdus.ToDictionary(v => v.Id, v =>
+            keepCounts && current.Resources.Computes.Any(c => c.VduId == v.Id) ? currentCounts[v.Id]
+            : level is not null && level.VduInstances.TryGetValue(v.Id, out var n) ? n : v.InitialDelta);
+        var links = MergeLinks(current.ExtVirtualLinks, extVirtualLinks);
+        var previous = current.ScaleStatus.ToDictionary(s => s.AspectId, s => s.ScaleLevel);
+        var scaleStatus = flavour.ScalingAspects.Select(a => new ScaleInfo(a.Id,
+            keepCounts && previous.TryGetValue(a.Id, out var kept) ? Math.Min(kept, a.MaxScaleLevel)
+            : level is not null && level.ScaleLevels.TryGetValue(a.Id, out var l) ? l : 0, vnfdId)).ToList();
+        var resources = Compose(current.Resources.TenantId, current.Resources.VnfInstanceId, opOccId, flavour, counts, links, current);
+        return new LcmPlan(vnfdId, flavour.FlavourId, keepCounts ? current.InstantiationLevelId : level?.Id, resources, scaleStatus, links);
+    }
+
+    /// <summary>CHANGE_EXT_CONN (5.4.9): the same VNFCs, with external CPs (re)connected as the merged extVirtualLinks say.</summary>
+    public static LcmPlan PlanChangeExtConn(LcmPlan current, VnfDeploymentFlavour flavour, IReadOnlyList<ExtVirtualLinkData> extVirtualLinks, string opOccId)
+    {
+        var links = MergeLinks(current.ExtVirtualLinks, extVirtualLinks);
+        var resources = Compose(current.Resources.TenantId, current.Resources.VnfInstanceId, opOccId, flavour, Counts(current, flavour), links, current);
+        return current with { Resources = resources, ExtVirtualLinks = links };
+    }
+
+    /// <summary>The plan as it is, re-tagged for another op occ (heal, operate: resources created by that op carry its id).</summary>
+    public static LcmPlan ForOperation(LcmPlan current, string opOccId) =>
+        current with { Resources = current.Resources with { OpOccId = opOccId } };
+
+    /// <summary>SOL003 5.5.2.11: links with the id of a current one replace it; others are added.</summary>
+    public static List<ExtVirtualLinkData> MergeLinks(IReadOnlyList<ExtVirtualLinkData>? current, IReadOnlyList<ExtVirtualLinkData>? changes)
+    {
+        var merged = (current ?? []).ToList();
+        foreach (var link in changes ?? [])
+        {
+            var i = merged.FindIndex(l => l.Id == link.Id);
+            if (i >= 0) merged[i] = link; else merged.Add(link);
+        }
+        // A CPD is connected to one external VL: a later link naming it takes it from an earlier one.
+        var taken = new HashSet<string>();
+        for (var i = merged.Count - 1; i >= 0; i--)
+        {
+            var cps = merged[i].ExtCps.Where(c => taken.Add(c.CpdId)).ToList();
+            merged[i] = merged[i] with { ExtCps = cps };
+        }
+        return merged.Where(l => l.ExtCps.Count > 0).ToList();
+    }
+
+    private static Dictionary<string, int> Counts(LcmPlan current, VnfDeploymentFlavour flavour) =>
+        flavour.Vdus.ToDictionary(v => v.Id, v => current.Resources.Computes.Count(c => c.VduId == v.Id));
+
+    /// <summary>
+    /// The resources of a flavour with <paramref name="counts"/> VNFCs per VDU. With a <paramref name="current"/> plan, the
+    /// first VNFCs of each VDU keep their keys (and names), as do their ports (by CPD) and volumes (by storage), and the
+    /// VLs (by descriptor); new ones get fresh keys; the newest VNFCs beyond a count are left out (scale in).
+    /// </summary>
+    private static VnfResourcePlan Compose(string tenantId, string vnfInstanceId, string opOccId, VnfDeploymentFlavour flavour,
+        IReadOnlyDictionary<string, int> counts, IReadOnlyList<ExtVirtualLinkData> extLinks, LcmPlan? current)
+    {
+        var shortId = vnfInstanceId.Length > 8 ? vnfInstanceId[..8] : vnfInstanceId;
+        var old = current?.Resources;
         var networks = flavour.VirtualLinks
-            .Select(vl => new PlannedNetwork(NewKey(), vl.Id, vl.Cidr, vl.IpVersion))
+            .Select(vl => new PlannedNetwork(old?.Networks.FirstOrDefault(n => n.VirtualLinkDescId == vl.Id)?.ResourceKey ?? NewKey(), vl.Id, vl.Cidr, vl.IpVersion))
             .ToList();
         var networkByVl = networks.ToDictionary(n => n.VirtualLinkDescId, n => n.ResourceKey);
-        var extNetworkByCpd = ExternalNetworks(request);
+        var extNetworkByCpd = ExternalNetworks(extLinks);
 
         var computes = new List<PlannedCompute>();
         var ports = new List<PlannedPort>();
         var volumes = new List<PlannedVolume>();
         foreach (var vdu in flavour.Vdus)
         {
-            var count = level is not null && level.VduInstances.TryGetValue(vdu.Id, out var n) ? n : vdu.InitialDelta;
+            var existing = old?.Computes.Where(c => c.VduId == vdu.Id).ToList() ?? [];
+            var count = counts.GetValueOrDefault(vdu.Id);
             for (var i = 0; i < count; i++)
             {
-                var vnfcKey = NewKey();
-                computes.Add(new PlannedCompute(vnfcKey, vdu.Id, $"{vdu.Name}-{shortId}-{i}",
-                    vdu.NumVirtualCpu ?? 1, vdu.VirtualMemSizeMiB ?? 512, vdu.SwImage?.Name, ZoneId: null));
+                var kept = i < existing.Count ? existing[i] : null;
+                var vnfcKey = kept?.ResourceKey ?? NewKey();
+                computes.Add(new PlannedCompute(vnfcKey, vdu.Id, kept?.Name ?? $"{vdu.Name}-{shortId}-{i}",
+                    vdu.NumVirtualCpu ?? 1, vdu.VirtualMemSizeMiB ?? 512, vdu.SwImage?.Name, ZoneId: kept?.ZoneId));
                 foreach (var storageId in vdu.VirtualStorageIds)
                 {
                     var storage = flavour.VirtualStorages.FirstOrDefault(s => s.Id == storageId);
                     if (storage is null) continue;
-                    volumes.Add(new PlannedVolume(NewKey(), storage.Id, storage.SizeOfStorageBytes, vnfcKey));
+                    var keptVolume = old?.Volumes.FirstOrDefault(v => v.ComputeKey == vnfcKey && v.VirtualStorageDescId == storage.Id);
+                    volumes.Add(new PlannedVolume(keptVolume?.ResourceKey ?? NewKey(), storage.Id, storage.SizeOfStorageBytes, vnfcKey));
                 }
                 foreach (var cp in flavour.VduCps.Where(c => c.VduId == vdu.Id).OrderBy(c => c.Order ?? int.MaxValue))
                 {
                     var internalNet = cp.VirtualLinkId is not null && networkByVl.TryGetValue(cp.VirtualLinkId, out var k) ? k : null;
                     extNetworkByCpd.TryGetValue(cp.Id, out var extNet);
+                    var extCpd = flavour.ExtCps.FirstOrDefault(e => e.InternalCpdId == cp.Id)?.CpdId;
+                    if (extNet is null && extCpd is not null) extNetworkByCpd.TryGetValue(extCpd, out extNet);
                     // A CP on no internal VL is external; unless the request connects it (extVirtualLinks) it
                     // stays unconnected (SOL003: change_ext_conn can connect it later), so no port is made.
                     if (internalNet is null && extNet is null) continue;
-                    ports.Add(new PlannedPort(NewKey(), cp.Id, vnfcKey, internalNet, internalNet is null ? extNet : null));
+                    var keptPort = old?.Ports.FirstOrDefault(p => p.ComputeKey == vnfcKey && p.CpdId == cp.Id);
+                    ports.Add(new PlannedPort(keptPort?.ResourceKey ?? NewKey(), cp.Id, vnfcKey, internalNet, internalNet is null ? extNet : null));
                 }
             }
         }
-
-        var scaleStatus = flavour.ScalingAspects
-            .Select(a => new ScaleInfo(a.Id, level is not null && level.ScaleLevels.TryGetValue(a.Id, out var l) ? l : 0, known.Vnfd.DescriptorId))
-            .ToList();
-        var resources = new VnfResourcePlan(tenantId, vnfInstanceId, opOccId, networks, computes, ports, volumes);
-        return new LcmPlan(known.Vnfd.DescriptorId, flavour.FlavourId, level?.Id, resources, scaleStatus);
+        return new VnfResourcePlan(tenantId, vnfInstanceId, opOccId, networks, computes, ports, volumes);
     }
 
     /// <summary>SOL003 9.5.3.2: one ResourceDefinition per resource to add; its id is the plan's resource key.</summary>
@@ -84,24 +198,26 @@ public static class ResourcePlanner
             .ToDictionary(g => g.ResourceDefinitionId, g => zones[g.ZoneId!]);
         return plan with
         {
-            Computes = plan.Computes.Select(c => c with { ZoneId = zoneOf.GetValueOrDefault(c.ResourceKey) }).ToList(),
+            Computes = plan.Computes.Select(c => c with { ZoneId = zoneOf.GetValueOrDefault(c.ResourceKey) ?? c.ZoneId }).ToList(),
         };
     }
 
     /// <summary>SOL003 4.4.1.10a: the cpConfigId the request chose for each external CPD (the cpConfig map's key).</summary>
-    public static Dictionary<string, string> CpConfigIds(InstantiateVnfRequest request)
+    public static Dictionary<string, string> CpConfigIds(InstantiateVnfRequest request) => CpConfigIds(request.ExtVirtualLinks);
+
+    public static Dictionary<string, string> CpConfigIds(IReadOnlyList<ExtVirtualLinkData>? links)
     {
         var map = new Dictionary<string, string>();
-        foreach (var ext in request.ExtVirtualLinks ?? [])
+        foreach (var ext in links ?? [])
             foreach (var cp in ext.ExtCps)
                 map[cp.CpdId] = cp.CpConfig?.Keys.FirstOrDefault() ?? "default";
         return map;
     }
 
-    private static Dictionary<string, string> ExternalNetworks(InstantiateVnfRequest request)
+    private static Dictionary<string, string> ExternalNetworks(IReadOnlyList<ExtVirtualLinkData> links)
     {
         var map = new Dictionary<string, string>();
-        foreach (var ext in request.ExtVirtualLinks ?? [])
+        foreach (var ext in links)
             foreach (var cp in ext.ExtCps)
                 map[cp.CpdId] = ext.ResourceId;
         return map;

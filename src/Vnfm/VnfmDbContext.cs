@@ -22,6 +22,13 @@ public sealed class VnfInstanceRecord
     /// <summary>Map of VimConnectionInfo from the grant. Holds credentials: never returned, never logged.</summary>
     public string? VimConnectionInfo { get; set; }
     public string? Metadata { get; set; }
+    public string? Extensions { get; set; }
+    public string? VnfConfigurableProperties { get; set; }
+    /// <summary>
+    /// The instance's current desired resources (<see cref="LcmPlan"/> JSON): what the last completed operation left, the
+    /// base every later operation plans from, and what a rollback returns to. Null while NOT_INSTANTIATED.
+    /// </summary>
+    public string? ResourcePlan { get; set; }
     /// <summary>The one non-final LCM operation of this instance (SOL003 5.6.2.2: one at a time), or null.</summary>
     public string? CurrentOpOccId { get; set; }
     public DateTime CreatedAt { get; set; }
@@ -47,9 +54,43 @@ public sealed class VnfLcmOpOccRecord
     public string? Grant { get; set; }
     public string? Error { get; set; }
     public string? ResourceChanges { get; set; }
+    /// <summary>changedInfo (MODIFY_INFO) or modificationsTriggeredByVnfPkgChange (CHANGE_VNFPKG), JSON.</summary>
+    public string? ChangedInfo { get; set; }
+    public string? ChangedExtConnectivity { get; set; }
+    /// <summary>SOL003 5.5.4.4 CancelModeType of a pending cancel: GRACEFUL or FORCEFUL.</summary>
+    public string? CancelMode { get; set; }
+    /// <summary>
+    /// The instance as it was before this operation (<see cref="InstanceSnapshot"/> JSON), taken when the op occ is created:
+    /// rollback restores it (instantiatedVnfInfo, resource plan, and the VIM resources that plan names).
+    /// </summary>
+    public string? PreviousState { get; set; }
     /// <summary>Worker lease: the worker driving this op until then; expired leases are taken over.</summary>
     public DateTime? LockedUntil { get; set; }
     public int Version { get; set; }
+}
+
+/// <summary>What rollback restores: the instance's attributes before an operation changed them.</summary>
+public sealed record InstanceSnapshot(
+    string InstantiationState, string? InstantiatedVnfInfo, string? ResourcePlan, string? VimConnectionInfo,
+    string VnfdId, string VnfPkgId, string VnfProvider, string VnfProductName, string VnfSoftwareVersion, string VnfdVersion,
+    string? VnfInstanceName, string? VnfInstanceDescription, string? Metadata, string? Extensions, string? VnfConfigurableProperties)
+{
+    public static InstanceSnapshot Of(VnfInstanceRecord i) => new(
+        i.InstantiationState, i.InstantiatedVnfInfo, i.ResourcePlan, i.VimConnectionInfo,
+        i.VnfdId, i.VnfPkgId, i.VnfProvider, i.VnfProductName, i.VnfSoftwareVersion, i.VnfdVersion,
+        i.VnfInstanceName, i.VnfInstanceDescription, i.Metadata, i.Extensions, i.VnfConfigurableProperties);
+
+    public void RestoreTo(VnfInstanceRecord i)
+    {
+        i.InstantiationState = InstantiationState;
+        i.InstantiatedVnfInfo = InstantiatedVnfInfo;
+        i.ResourcePlan = ResourcePlan;
+        i.VimConnectionInfo = VimConnectionInfo;
+        (i.VnfdId, i.VnfPkgId, i.VnfProvider, i.VnfProductName, i.VnfSoftwareVersion, i.VnfdVersion) =
+            (VnfdId, VnfPkgId, VnfProvider, VnfProductName, VnfSoftwareVersion, VnfdVersion);
+        (i.VnfInstanceName, i.VnfInstanceDescription, i.Metadata, i.Extensions, i.VnfConfigurableProperties) =
+            (VnfInstanceName, VnfInstanceDescription, Metadata, Extensions, VnfConfigurableProperties);
+    }
 }
 
 /// <summary>An LCM notification subscription (SOL003 5.5.2.16).</summary>

@@ -18,7 +18,13 @@ public static class VnfmRegistration
     public static IServiceCollection AddVnfm(this IServiceCollection services, IConfiguration config, DatabaseSettings db)
     {
         services.AddManoDbContext<VnfmDbContext, VnfmSqliteDbContext, VnfmPostgresDbContext>(db, Schema);
-        services.AddSingleton(new VnfmOptions { ApiRoot = config["Mano:PublicUrl"]?.TrimEnd('/') ?? "http://127.0.0.1:9890" });
+        services.AddSingleton(new VnfmOptions
+        {
+            ApiRoot = config["Mano:PublicUrl"]?.TrimEnd('/') ?? "http://127.0.0.1:9890",
+            WorkerLease = TimeSpan.FromSeconds(config.GetValue("Vnfm:WorkerLeaseSeconds", 30.0)),
+            WatchdogInterval = TimeSpan.FromSeconds(config.GetValue("Vnfm:Watchdog:IntervalSeconds", 60.0)),
+            WatchdogMinAge = TimeSpan.FromSeconds(config.GetValue("Vnfm:Watchdog:MinAgeSeconds", 120.0)),
+        });
         services.AddSingleton<VnfdCatalog>();
         services.AddSingleton<LcmNotifier>();
         services.AddScoped<LcmOperationRunner>();
@@ -28,6 +34,7 @@ public static class VnfmRegistration
         services.AddHttpClient(NotificationDispatcher<VnfmDbContext>.HttpClientName);
         services.AddHostedService<OutboxDispatcher<VnfmDbContext>>();
         services.AddHostedService<NotificationDispatcher<VnfmDbContext>>();
+        services.AddHostedService<LcmWatchdogService>();
         return services;
     }
 
@@ -50,7 +57,7 @@ public static class VnfmRegistration
 /// Harmless when the op is being driven: the runner's lease check makes the duplicate a no-op.
 /// Runs at start-up and as a Hangfire recurring job.
 /// </summary>
-public sealed partial class LcmWatchdog(VnfmDbContext db, ILogger<LcmWatchdog> logger)
+public sealed partial class LcmWatchdog(VnfmDbContext db, VnfmOptions options, ILogger<LcmWatchdog> logger)
 {
     public const string JobId = "vnfm-lcm-watchdog";
 
@@ -60,7 +67,8 @@ public sealed partial class LcmWatchdog(VnfmDbContext db, ILogger<LcmWatchdog> l
         var now = DateTime.UtcNow;
         var cutoff = now - olderThan;
         var stuck = await db.VnfLcmOpOccs.IgnoreQueryFilters().AsNoTracking()
-            .Where(o => (o.OperationState == LcmOperationState.Starting || o.OperationState == LcmOperationState.Processing)
+            .Where(o => (o.OperationState == LcmOperationState.Starting || o.OperationState == LcmOperationState.Processing
+                         || o.OperationState == LcmOperationState.RollingBack)
                         && o.StateEnteredTime <= cutoff && (o.LockedUntil == null || o.LockedUntil < now))
             .Select(o => new { o.Id, o.TenantId, o.OperationState })
             .ToListAsync(ct);
@@ -73,8 +81,37 @@ public sealed partial class LcmWatchdog(VnfmDbContext db, ILogger<LcmWatchdog> l
     }
 
     /// <summary>Hangfire entry point (no CancellationToken parameter: Hangfire supplies its own).</summary>
-    public Task RunAsync() => ResumeInFlightOperationsAsync(TimeSpan.FromMinutes(2));
+    public Task RunAsync() => ResumeInFlightOperationsAsync(options.WatchdogMinAge);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Resuming LCM op occ {OpOccId} found in {State} with no worker")]
     private partial void LogResumed(string opOccId, string state);
+}
+
+/// <summary>
+/// Runs the <see cref="LcmWatchdog"/> every <see cref="VnfmOptions.WatchdogInterval"/> in every VNFM process (each
+/// replica; duplicates are harmless). Configurable (Vnfm:Watchdog:IntervalSeconds) so that chaos tests need not wait
+/// minutes; the Hangfire job of the host is the same sweep on a minute cadence.
+/// </summary>
+public sealed partial class LcmWatchdogService(IServiceScopeFactory scopes, VnfmOptions options, ILogger<LcmWatchdogService> logger)
+    : Microsoft.Extensions.Hosting.BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.WatchdogInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<LcmWatchdog>().ResumeInFlightOperationsAsync(options.WatchdogMinAge, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogSweepFailed(e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The LCM watchdog sweep failed; it runs again at the next interval")]
+    private partial void LogSweepFailed(Exception e);
 }

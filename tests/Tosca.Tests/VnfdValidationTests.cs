@@ -2,6 +2,10 @@ namespace Mano.Tosca.Tests;
 
 public class VnfdValidationTests
 {
+    // The VNFD model's own findings; the generic TOSCA validator (codes tosca.*) judges these small fixtures separately.
+    private static List<Diagnostic> ModelErrors(IEnumerable<Diagnostic> ds) =>
+        ds.Where(d => d.Severity == Severity.Error && d.Code.StartsWith("vnfd.", StringComparison.Ordinal)).ToList();
+
     private const string Types = """
         tosca_definitions_version: tosca_simple_yaml_1_3
         imports:
@@ -60,7 +64,18 @@ public class VnfdValidationTests
         {{policies}}
         """;
 
-    private static VnfdParseResult Parse(string df, string top = "tosca_definitions_version: tosca_simple_yaml_1_3\nimports: [ types.yaml, df.yaml ]\n")
+    // SOL001 6.8.1: the VNF node template states the product properties (a type default does not count, see Type_defaults_alone_...).
+    private const string Top = """
+        tosca_definitions_version: tosca_simple_yaml_1_3
+        imports: [ types.yaml, df.yaml ]
+        topology_template:
+          node_templates:
+            VNF:
+              type: acme.VNF
+              properties: { descriptor_id: acme-1, descriptor_version: '2.0', provider: Acme, product_name: Router, software_version: '9', vnfm_info: [ Mano ] }
+        """;
+
+    private static VnfdParseResult Parse(string df, string top = Top)
         => VnfdParser.Parse(new Dictionary<string, byte[]>
         {
             ["Definitions/top.yaml"] = Zip.Utf8(top),
@@ -69,10 +84,23 @@ public class VnfdValidationTests
         }, "Definitions/top.yaml");
 
     [Fact]
-    public void Product_info_comes_from_type_defaults_and_types_derive_across_chains()
+    public void Type_defaults_alone_do_not_state_product_info()
+    {
+        // Changed from the first reader, which accepted the VNF type's defaults as the product information: SOL001 6.8.1 makes
+        // descriptor_id, descriptor_version, provider, product_name, software_version and vnfm_info required properties of the VNF
+        // node template, and Tacker rejects such a VNFD ("VNF properties are mandatory", csar_without_vnfd_info). The defaults still
+        // fill the model so that the rest of the VNFD is reported on.
+        var r = Parse(Df("", ""), "tosca_definitions_version: tosca_simple_yaml_1_3\nimports: [ types.yaml, df.yaml ]\n");
+        Assert.Equal(["vnfd.missing-descriptor-id", "vnfd.missing-product-info"], ModelErrors(r.Diagnostics).Select(d => d.Code).Order(StringComparer.Ordinal));
+        Assert.Contains("descriptor_version, provider, product_name, software_version, vnfm_info", r.Diagnostics.Single(d => d.Code == "vnfd.missing-product-info").Message);
+        Assert.Equal(("acme-1", "Acme"), (r.Vnfd!.DescriptorId, r.Vnfd.Provider));
+    }
+
+    [Fact]
+    public void Product_info_comes_from_the_VNF_node_and_types_derive_across_chains()
     {
         var r = Parse(Df("", ""));
-        Assert.False(r.HasErrors, string.Join("\n", r.Diagnostics));
+        Assert.Empty(ModelErrors(r.Diagnostics));
         var v = r.Vnfd!;
         Assert.Equal(("acme-1", "2.0", "Acme", "Router", "9"), (v.DescriptorId, v.DescriptorVersion, v.Provider, v.ProductName, v.SoftwareVersion));
         Assert.Equal(["Mano"], v.VnfmInfo);
@@ -86,8 +114,10 @@ public class VnfdValidationTests
     }
 
     [Fact]
-    public void Flavour_id_falls_back_to_the_type_default_and_get_input_is_not_taken_literally()
+    public void Flavour_id_from_the_type_default_alone_is_an_error_and_get_input_takes_the_type_default()
     {
+        // Changed from the first reader (which warned and used the default): SOL001 identifies a deployment flavour by the flavour_id
+        // its substitution_mappings states; Tacker rejects csar_without_flavour_info ("No VNF flavours are available").
         var top = """
             tosca_definitions_version: tosca_simple_yaml_1_3
             imports: [ types.yaml, df.yaml ]
@@ -99,12 +129,19 @@ public class VnfdValidationTests
                     flavour_id: { get_input: selected_flavour }
                     descriptor_id: { get_input: id }
                     provider: TopProvider
+                    descriptor_version: '2.0'
+                    product_name: Router
+                    software_version: '9'
+                    vnfm_info: [ Mano ]
             """;
         var r = Parse(Df("", "", flavourProps: ""), top);
-        Assert.False(r.HasErrors, string.Join("\n", r.Diagnostics));
-        Assert.Equal("small", r.Vnfd!.Flavours.Single().FlavourId);
-        Assert.Equal("acme-1", r.Vnfd.DescriptorId);
+        var e = Assert.Single(ModelErrors(r.Diagnostics), d => d.Code == "vnfd.missing-flavour-id");
+        Assert.Equal(("Definitions/df.yaml", 5, 5), (e.File, e.Line, e.Column));
+        Assert.Contains("'small'", e.Message);
+        Assert.Contains(ModelErrors(r.Diagnostics), d => d.Code == "vnfd.no-flavour");
+        Assert.Equal("acme-1", r.Vnfd!.DescriptorId); // get_input of an undeclared input: the type's default
         Assert.Equal("TopProvider", r.Vnfd.Provider);
+        Assert.Empty(r.Vnfd.Flavours);
     }
 
     [Fact]
@@ -131,11 +168,11 @@ public class VnfdValidationTests
             """;
         var df = Df(nodes, policies).Replace("default_level: l1", "default_level: l2");
         var r = Parse(df);
-        var codes = r.Diagnostics.Errors().Select(d => d.Code).ToList();
+        var codes = ModelErrors(r.Diagnostics).Select(d => d.Code).ToList();
         Assert.Equal(["vnfd.cp-unknown-vdu", "vnfd.cp-unknown-virtual-link", "vnfd.policy-unknown-target", "vnfd.unknown-default-level", "vnfd.unknown-instantiation-level"],
             codes.Order(StringComparer.Ordinal));
-        Assert.All(r.Diagnostics.Errors(), d => Assert.Equal("Definitions/df.yaml", d.File));
-        Assert.All(r.Diagnostics.Errors(), d => Assert.True(d.Line > 0 && d.Column > 0, d.ToString()));
+        Assert.All(ModelErrors(r.Diagnostics), d => Assert.Equal("Definitions/df.yaml", d.File));
+        Assert.All(ModelErrors(r.Diagnostics), d => Assert.True(d.Line > 0 && d.Column > 0, d.ToString()));
         var lines = Df(nodes, policies).Split('\n');
         var unknownVdu = r.Diagnostics.Single(d => d.Code == "vnfd.cp-unknown-vdu");
         Assert.Contains("VDU9", lines[unknownVdu.Line - 1]);
@@ -156,9 +193,9 @@ public class VnfdValidationTests
                   type: tosca.nodes.nfv.VNF
                   properties: { provider: P }
             """);
-        Assert.Equal(["vnfd.missing-descriptor-id", "vnfd.no-flavour"], r.Diagnostics.Errors().Select(d => d.Code).Order(StringComparer.Ordinal));
+        Assert.Equal(["vnfd.missing-descriptor-id", "vnfd.missing-product-info", "vnfd.no-flavour"], ModelErrors(r.Diagnostics).Select(d => d.Code).Order(StringComparer.Ordinal));
         var d = r.Diagnostics.Single(x => x.Code == "vnfd.missing-descriptor-id");
-        Assert.Equal((4, 5), (d.Line, d.Column));
+        Assert.Equal((6, 19), (d.Line, d.Column)); // the VNF node's properties
         Assert.Null(r.Vnfd);
     }
 
@@ -179,7 +216,7 @@ public class VnfdValidationTests
                   type: tosca.nodes.nfv.Vdu.VirtualObjectStorage
                   properties: { virtual_object_storage_data: { max_size_of_storage: 1 TiB } }
             """);
-        Assert.False(r.HasErrors, string.Join("\n", r.Diagnostics));
+        Assert.Empty(ModelErrors(r.Diagnostics));
         var f = Assert.Single(r.Vnfd!.Flavours);
         Assert.Equal("only", f.FlavourId);
         Assert.Equal(("object", 1L << 40), (f.VirtualStorages[0].Kind, f.VirtualStorages[0].SizeOfStorageBytes));

@@ -10,10 +10,10 @@ public class ZipSafetyTests
           node_templates:
             VNF:
               type: tosca.nodes.nfv.VNF
-              properties: { descriptor_id: d1, descriptor_version: '1', provider: P, product_name: N, software_version: '1', vnfm_info: [ Mano ], flavour_id: f1 }
+              properties: { descriptor_id: d1, descriptor_version: '1', provider: P, product_name: N, software_version: '1', vnfm_info: [ 'etsivnfm:v3.3.1' ], flavour_id: f1, flavour_description: f1 }
             VDU1:
               type: tosca.nodes.nfv.Vdu.Compute
-              properties: { name: VDU1 }
+              properties: { name: VDU1, description: VDU1, vdu_profile: { min_number_of_instances: 1, max_number_of_instances: 1 } }
         """;
 
     private static readonly byte[] Meta = Zip.Utf8("TOSCA-Meta-File-Version: 1.0\nEntry-Definitions: Definitions/vnfd.yaml\n");

@@ -309,7 +309,7 @@ public abstract class LcmRunnerTests(ITestDatabase<VnfmDbContext> db) : IAsyncLi
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.DispatchedAt, DateTime.UtcNow), Ct);
 
         await using (var context = db.NewContext(_tenant))
-            await new LcmWatchdog(context, Microsoft.Extensions.Logging.Abstractions.NullLogger<LcmWatchdog>.Instance)
+            await new LcmWatchdog(context, new VnfmOptions(), Microsoft.Extensions.Logging.Abstractions.NullLogger<LcmWatchdog>.Instance)
                 .ResumeInFlightOperationsAsync(TimeSpan.Zero, Ct);
         await World.RunOutboxAsync(opOccId);
 

@@ -95,6 +95,14 @@ public sealed class VnfmWorld : IAsyncDisposable
         await _commands.WaitForAsync(command.VnfLcmOpOccId, before + 1);
     }
 
+    /// <summary>Runs an op occ task (retry, rollback, cancel: what the API does) and, when it queued a command, the worker.</summary>
+    public async Task TaskAsync(string tenant, string opOccId, Func<VnfmDbContext, LcmNotifier, Task> task, bool run = true)
+    {
+        await using (var db = Db.NewContext(tenant))
+            await task(db, new LcmNotifier(new VnfmOptions { ApiRoot = ApiRoot }));
+        if (run) await RunOutboxAsync(opOccId);
+    }
+
     /// <summary>Exceptions that escaped the consumer (the runner must turn every failure into op state instead).</summary>
     public IReadOnlyList<Exception> ConsumerFaults => _commands.Faults;
 
@@ -144,6 +152,7 @@ public sealed class VnfmWorld : IAsyncDisposable
             Id = Guid.NewGuid().ToString(), TenantId = tenant, VnfInstanceId = instanceId, Operation = operation,
             OperationState = LcmOperationState.Starting, StateEnteredTime = now, StartTime = now,
             OperationParams = JsonNode.Parse(SolJson.Serialize(request))!.ToJsonString(),
+            PreviousState = SolJson.Serialize(InstanceSnapshot.Of(instance)),
         };
         db.VnfLcmOpOccs.Add(op);
         instance.CurrentOpOccId = op.Id;
@@ -229,9 +238,9 @@ public sealed class NfvoStub
     public IReadOnlyList<RequestGrant> GrantRequests => _grantRequests.ToList();
 
     public OnboardedVnfPackageResult Package(GetOnboardedVnfPackage query) =>
-        query.VnfdId == Helloworld.VnfdId
-            ? new OnboardedVnfPackageResult(Helloworld.Package, null)
-            : new OnboardedVnfPackageResult(null, new ProblemDetails { Status = 404, Detail = $"no package has vnfdId {query.VnfdId}" });
+        query.VnfdId == Helloworld.VnfdId ? new OnboardedVnfPackageResult(Helloworld.Package, null)
+        : query.VnfdId == Helloworld.V2VnfdId ? new OnboardedVnfPackageResult(Helloworld.PackageV2, null)
+        : new OnboardedVnfPackageResult(null, new ProblemDetails { Status = 404, Detail = $"no package has vnfdId {query.VnfdId}" });
 
     public GrantResult Grant(RequestGrant message)
     {

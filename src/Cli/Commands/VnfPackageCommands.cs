@@ -54,7 +54,7 @@ internal static class VnfPackageCommands
             output.Show(package.Raw, Labels);
         }, ct));
 
-        var packageCommand = new Command("package", "VNF package management (ETSI NFV-SOL005)") { list, show };
+        var packageCommand = new Command("package", "VNF package management (ETSI NFV-SOL005)") { list, show, ValidateCommand.Build(context) };
         return new Command("vnf", "VNF commands") { packageCommand };
     }
 }

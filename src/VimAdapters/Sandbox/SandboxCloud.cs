@@ -33,6 +33,7 @@ public sealed class SandboxCloud
     private readonly Dictionary<string, long> _calls = new(StringComparer.Ordinal);
     private SandboxQuota _defaultQuota;
     private long _latencyTicks;
+    private long _shutdownTicks;
     private long _nextSeq = 1;
     private long _nextCidrIndex;
     private long _nextMacIndex;
@@ -47,6 +48,7 @@ public sealed class SandboxCloud
         _time = timeProvider ?? TimeProvider.System;
         _defaultQuota = Options.DefaultQuota ?? SandboxQuota.Default;
         _latencyTicks = Options.Latency.Ticks;
+        _shutdownTicks = Options.GuestShutdownTime.Ticks;
         _statePath = string.IsNullOrWhiteSpace(Options.StatePath) ? null : Path.GetFullPath(Options.StatePath);
         if (_statePath is not null) Load(_statePath);
     }
@@ -60,6 +62,17 @@ public sealed class SandboxCloud
 
     /// <summary>The full path of the state file, or null when the sandbox lives in memory only.</summary>
     public string? StatePath => _statePath;
+
+    /// <summary>How long a guest takes to shut down gracefully. Settable at run time.</summary>
+    public TimeSpan GuestShutdownTime
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _shutdownTicks));
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            Interlocked.Exchange(ref _shutdownTicks, value.Ticks);
+        }
+    }
 
     /// <summary>Delay added to every cloud API call. Settable at run time.</summary>
     public TimeSpan Latency
@@ -202,6 +215,79 @@ public sealed class SandboxCloud
             };
             CheckQuota(op, tenantId, "volumes_gib", UsageOf(tenantId).VolumesGiB + entry.SizeGiB, QuotaOf(tenantId).VolumesGiB);
             return Add(entry);
+        }, ct);
+    }
+
+    /// <summary>
+    /// Stops a server (status SHUTOFF). Graceful: the guest gets <see cref="GuestShutdownTime"/> to shut down, at most
+    /// <paramref name="gracefulTimeout"/>, then the server is powered off (recorded as "forced" when the timeout cut it short).
+    /// Stopping a stopped server changes nothing. Null: no such server.
+    /// </summary>
+    public async Task<VimResource?> StopServerAsync(string tenantId, string serverId, bool graceful, TimeSpan? gracefulTimeout, CancellationToken ct = default)
+    {
+        var forced = !graceful;
+        if (graceful)
+        {
+            var current = await GetResourceAsync(tenantId, serverId, ct).ConfigureAwait(false);
+            if (current is null) return null;
+            if (current.Status != ServerStatus.Shutoff)
+            {
+                var shutdown = GuestShutdownTime;
+                var wait = gracefulTimeout is { } t && t < shutdown ? t : shutdown;
+                forced = gracefulTimeout is { } limit && limit < shutdown;
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+            }
+        }
+        return await CallAsync(SandboxOperations.StopServer, tenantId, mutates: true, () =>
+        {
+            var server = Find(tenantId, serverId, VimResourceKind.Compute);
+            if (server is null) return null;
+            if (server.PowerState != ServerStatus.Shutoff)
+            {
+                server.PowerState = ServerStatus.Shutoff;
+                server.LastStop = forced ? "forced" : "graceful";
+            }
+            return ToResource(server);
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a server (status ACTIVE). Starting a running server changes nothing. Null: no such server.</summary>
+    public Task<VimResource?> StartServerAsync(string tenantId, string serverId, CancellationToken ct = default) =>
+        CallAsync(SandboxOperations.StartServer, tenantId, mutates: true, () =>
+        {
+            var server = Find(tenantId, serverId, VimResourceKind.Compute);
+            if (server is null) return null;
+            server.PowerState = null;
+            return ToResource(server);
+        }, ct);
+
+    /// <summary>
+    /// Replaces a server by a new one (new id, fresh from its image: what a heal or a software change does), keeping its
+    /// ports and volumes, which are re-attached to the new server. <paramref name="spec"/> may change the size and image;
+    /// its tags replace the old ones. The new server is running.
+    /// </summary>
+    public Task<VimResource> RebuildServerAsync(string tenantId, string serverId, SandboxServerSpec spec, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return CallAsync(SandboxOperations.RebuildServer, tenantId, mutates: true, () =>
+        {
+            const string op = SandboxOperations.RebuildServer;
+            var old = Find(tenantId, serverId, VimResourceKind.Compute)
+                ?? throw new VimException(op, $"server '{serverId}' not found in tenant '{tenantId}'");
+            if (spec.Vcpus <= 0 || spec.RamMiB <= 0) throw new VimException(op, "a server needs a vCPU and memory");
+            var usage = UsageOf(tenantId);
+            var quota = QuotaOf(tenantId);
+            CheckQuota(op, tenantId, "cores", usage.Cores - old.Vcpus + (long)spec.Vcpus, quota.Cores);
+            CheckQuota(op, tenantId, "ram_mib", usage.RamMiB - old.RamMiB + spec.RamMiB, quota.RamMiB);
+            var attached = _byTenant[tenantId].Values.Where(e => e.ServerId == old.Id).ToList();
+            Remove(old);
+            var created = Add(new SandboxEntry
+            {
+                Kind = VimResourceKind.Compute, TenantId = tenantId, Name = spec.Name ?? old.Name, Tags = CopyTags(spec.Tags ?? old.Tags),
+                Vcpus = spec.Vcpus, RamMiB = spec.RamMiB, ImageName = spec.ImageName, ZoneId = old.ZoneId,
+            });
+            foreach (var e in attached) e.ServerId = created.ResourceId;
+            return ToResource(_byId[created.ResourceId]);
         }, ct);
     }
 
@@ -537,7 +623,8 @@ public sealed class SandboxCloud
         switch (e.Kind)
         {
             case VimResourceKind.Compute:
-                status = "ACTIVE";
+                status = e.PowerState ?? ServerStatus.Active;
+                if (e.LastStop is not null) a[VimAttributes.LastStop] = e.LastStop;
                 a[VimAttributes.Vcpus] = e.Vcpus.ToString(CultureInfo.InvariantCulture);
                 a[VimAttributes.RamMiB] = e.RamMiB.ToString(CultureInfo.InvariantCulture);
                 if (e.ImageName is not null) a[VimAttributes.ImageName] = e.ImageName;

@@ -17,6 +17,12 @@ public sealed record SandboxCloudOptions
 
     /// <summary>The quota of every tenant without its own.</summary>
     public SandboxQuota DefaultQuota { get; init; } = SandboxQuota.Default;
+
+    /// <summary>
+    /// How long a guest takes to shut down when asked to stop gracefully (ACPI shutdown). A graceful stop waits for it,
+    /// up to the caller's timeout, then powers the server off. Changeable at run time via <see cref="SandboxCloud.GuestShutdownTime"/>.
+    /// </summary>
+    public TimeSpan GuestShutdownTime { get; init; } = TimeSpan.Zero;
 }
 
 /// <summary>
@@ -55,6 +61,9 @@ public static class SandboxOperations
     public const string DeleteVolume = "delete_volume";
     public const string ListResources = "list_resources";
     public const string GetResource = "get_resource";
+    public const string StartServer = "start_server";
+    public const string StopServer = "stop_server";
+    public const string RebuildServer = "rebuild_server";
 
     /// <summary>A fault rule with this operation matches every call.</summary>
     public const string Any = "*";
@@ -63,6 +72,7 @@ public static class SandboxOperations
     [
         CreateServer, DeleteServer, CreateNetwork, DeleteNetwork, CreateSubnet, DeleteSubnet,
         CreatePort, DeletePort, CreateVolume, DeleteVolume, ListResources, GetResource,
+        StartServer, StopServer, RebuildServer,
     ];
 }
 

@@ -19,6 +19,10 @@ internal sealed class SandboxEntry
     public long RamMiB { get; set; }
     public string? ImageName { get; set; }
     public string? ZoneId { get; set; }
+    /// <summary>Power state of a server: null or ACTIVE (running), SHUTOFF (stopped).</summary>
+    public string? PowerState { get; set; }
+    /// <summary>How the server was last stopped: "graceful", or "forced" (asked so, or the graceful timeout expired).</summary>
+    public string? LastStop { get; set; }
 
     // Network
     public bool Shared { get; set; }

@@ -172,6 +172,9 @@ namespace Mano.Vnfm.Migrations.Postgres
                     b.Property<string>("CurrentOpOccId")
                         .HasColumnType("text");
 
+                    b.Property<string>("Extensions")
+                        .HasColumnType("text");
+
                     b.Property<string>("InstantiatedVnfInfo")
                         .HasColumnType("text");
 
@@ -181,6 +184,9 @@ namespace Mano.Vnfm.Migrations.Postgres
                         .HasColumnType("character varying(32)");
 
                     b.Property<string>("Metadata")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResourcePlan")
                         .HasColumnType("text");
 
                     b.Property<string>("TenantId")
@@ -193,6 +199,9 @@ namespace Mano.Vnfm.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("VimConnectionInfo")
+                        .HasColumnType("text");
+
+                    b.Property<string>("VnfConfigurableProperties")
                         .HasColumnType("text");
 
                     b.Property<string>("VnfInstanceDescription")
@@ -239,6 +248,15 @@ namespace Mano.Vnfm.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("CancelMode")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ChangedExtConnectivity")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ChangedInfo")
+                        .HasColumnType("text");
+
                     b.Property<string>("Error")
                         .HasColumnType("text");
 
@@ -271,6 +289,9 @@ namespace Mano.Vnfm.Migrations.Postgres
                         .HasColumnType("character varying(32)");
 
                     b.Property<string>("Plan")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PreviousState")
                         .HasColumnType("text");
 
                     b.Property<string>("ResourceChanges")

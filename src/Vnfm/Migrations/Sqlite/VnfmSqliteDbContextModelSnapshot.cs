@@ -162,6 +162,9 @@ namespace Mano.Vnfm.Migrations.Sqlite
                     b.Property<string>("CurrentOpOccId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Extensions")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InstantiatedVnfInfo")
                         .HasColumnType("TEXT");
 
@@ -171,6 +174,9 @@ namespace Mano.Vnfm.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Metadata")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourcePlan")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TenantId")
@@ -183,6 +189,9 @@ namespace Mano.Vnfm.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("VimConnectionInfo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VnfConfigurableProperties")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("VnfInstanceDescription")
@@ -229,6 +238,15 @@ namespace Mano.Vnfm.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CancelMode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangedExtConnectivity")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangedInfo")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
@@ -261,6 +279,9 @@ namespace Mano.Vnfm.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Plan")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousState")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResourceChanges")
