@@ -113,6 +113,13 @@ public static class SyntheticVnfd
         L("    VNF:");
         L("      type: mano.bench.SyntheticVNF");
         L("      properties:");
+        L($"        descriptor_id: {DescriptorId}");
+        L("        descriptor_version: '1.0'");
+        L("        provider: Mano");
+        L("        product_name: Synthetic VNF");
+        L("        software_version: '1.0'");
+        L("        vnfm_info: [ Tacker ]");
+        L("        flavour_id: simple");
         L("        flavour_description: A simple flavour");
         L("      interfaces:");
         L("        Vnflcm:");

@@ -386,8 +386,10 @@ internal sealed class VnfdBuilder(IReadOnlyList<ToscaFile> files, IReadOnlySet<s
             if (target is null || !byName.TryGetValue(target, out var node))
             {
                 var at = targetNode ?? reqKey;
-                diags.Error(DiagnosticCodes.SubstitutionUnknownNode, f.Path, at.Line(), at.Col(),
-                    $"substitution_mappings requirement '{reqName}' maps to '{target}', which is no node template of this flavour.");
+                // A warning, not an error: the flavour is still deployable, it just exposes no such external CP
+                // (Tacker's own v2 userdata_standard_with_non_boot_volume sample has one; Tacker deploys it).
+                diags.Warning(DiagnosticCodes.SubstitutionUnknownNode, f.Path, at.Line(), at.Col(),
+                    $"substitution_mappings requirement '{reqName}' maps to '{target}', which is no node template of this flavour; the requirement is ignored.");
                 continue;
             }
             var ext = ExtCpOf(f, node, reqName, vlNames);

@@ -4,10 +4,10 @@ public class CorpusTests
 {
     public static TheoryData<string> Packages() => new(Corpus.TackerPackages());
 
-    // Errors that the corpus is expected to produce: files (images, scripts, k8s manifests) not copied into it,
-    // Tacker's absolute path to its own ansible driver, and a genuine fault in one Tacker sample.
+    // The only errors the corpus may produce: files (images, scripts, k8s manifests) that were not copied into it.
+    // Everything else in these 30 real packages is accepted (issue 3); Tacker's own faults are warnings.
     private static readonly HashSet<string> ExpectedErrorCodes =
-        ["csar.listed-file-missing", "vnfd.artifact-file-missing", "vnfd.substitution-unknown-node"];
+        ["csar.listed-file-missing", "vnfd.artifact-file-missing"];
 
     [Theory]
     [MemberData(nameof(Packages))]
@@ -35,10 +35,11 @@ public class CorpusTests
     }
 
     [Fact]
-    public void A_Tacker_sample_mapping_an_absent_CP_is_reported()
+    public void A_Tacker_sample_mapping_an_absent_CP_is_reported_as_a_warning()
     {
         var r = CsarReader.ReadDirectory(Corpus.Tacker("v2-os-userdata_standard_with_non_boot_volume"));
         var e = Assert.Single(r.Diagnostics, d => d.Code == "vnfd.substitution-unknown-node");
+        Assert.Equal(Severity.Warning, e.Severity);
         Assert.Equal(("Definitions/v2_sample7_df_simple.yaml", 37, 35), (e.File, e.Line, e.Column));
         Assert.Contains("VDU2_CP1", e.Message);
     }
