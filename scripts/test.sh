@@ -23,11 +23,18 @@
 #   MANO_TEST_TIMEOUT         time limit of the test phase (timeout(1) syntax)  (default: 25m)
 #   MANO_TEST_KEEP_SERVICES=1 leave PostgreSQL and RabbitMQ running after the run (reused by the next run)
 #   MANO_TEST_SKIP_SERVICES=1 start no service (pure unit-test runs)
+#   MANO_TEST_OPENSTACK       1 (default): bring up the OpenStack test cloud (scripts/openstack-test-cloud/up.sh, as root,
+#                             in the background during services + build) for tests/VimAdapters.OpenStack.Tests;
+#                             0: no cloud, those tests report as skipped. When MANO_TEST_OPENSTACK_AUTH_URL is already
+#                             set, that cloud is used and none is started.
+#   MANO_OS_CLOUD_DIR         the test cloud's state directory              (default: /var/tmp/mano-openstack-cloud)
 # Exported to the tests:
 #   MANO_TEST_POSTGRES        Npgsql connection string of a SUPERUSER (tests create their own databases)
 #   MANO_TEST_RABBITMQ        amqp://guest:guest@127.0.0.1:<port>/ (tests use their own vhosts/queue names)
 #   MANO_TEST_RABBITMQ_NODE   node name, for `rabbitmqctl -n "$MANO_TEST_RABBITMQ_NODE" add_vhost ...`
 #   MANO_TEST_RABBITMQCTL     the rabbitmqctl command to use (as root: the Debian wrapper `rabbitmqctl`)
+#   MANO_TEST_OPENSTACK_AUTH_URL / _USERNAME / _PASSWORD / _PROJECT / _USER_DOMAIN / _PROJECT_DOMAIN / _REGION /
+#   _EXT_NETWORK / _IMAGE / _SFC   the OpenStack test cloud (from $MANO_OS_CLOUD_DIR/mano-test.env)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,6 +58,9 @@ export MSBUILDDISABLENODEREUSE=1
 # ---- bookkeeping ---------------------------------------------------------------------------------------------------
 PASSED=0 FAILED=0 SKIPPED=0
 STARTED_PG=0 STARTED_RMQ=0 STARTED_EPMD=0
+OS_CLOUD_PID="" OS_CLOUD_STARTED=0
+OS_CLOUD_DIR="${MANO_OS_CLOUD_DIR:-/var/tmp/mano-openstack-cloud}"
+OS_CLOUD_LOG="$TEST_DIR/openstack-test-cloud.log"
 declare -a TIMINGS=()
 PHASE_NAME="" PHASE_START=0
 
@@ -133,6 +143,22 @@ stop_services() {
     fi
 }
 
+# The OpenStack test cloud: stopped (by the PIDs up.sh recorded) when this run started it, unless kept.
+stop_openstack_cloud() {
+    if [[ -n "$OS_CLOUD_PID" ]] && kill -0 "$OS_CLOUD_PID" 2>/dev/null; then
+        log "stopping the unfinished OpenStack test cloud start-up (pid $OS_CLOUD_PID)"
+        kill -TERM -- "-$OS_CLOUD_PID" 2>/dev/null || kill -TERM "$OS_CLOUD_PID" 2>/dev/null || true
+        wait "$OS_CLOUD_PID" 2>/dev/null || true
+    fi
+    (( OS_CLOUD_STARTED )) || return 0
+    if [[ "${MANO_TEST_KEEP_SERVICES:-0}" == "1" ]]; then
+        log "MANO_TEST_KEEP_SERVICES=1: leaving the OpenStack test cloud running (. $OS_CLOUD_DIR/mano-test.env; stop: scripts/openstack-test-cloud/down.sh)"
+        return 0
+    fi
+    log "stopping the OpenStack test cloud"
+    MANO_OS_CLOUD_DIR="$OS_CLOUD_DIR" timeout 120 "$ROOT/scripts/openstack-test-cloud/down.sh" >>"$OS_CLOUD_LOG" 2>&1 || true
+}
+
 on_exit() {
     local rc=$?
     set +e
@@ -142,6 +168,7 @@ on_exit() {
         phase_end
     fi
     [[ "${POLICY_RC_D_ADDED:-0}" == "1" ]] && rm -f /usr/sbin/policy-rc.d
+    stop_openstack_cloud
     stop_services
     # Compiler / Razor build servers would outlive the script and keep CI's pipes open.
     timeout 60 dotnet build-server shutdown >/dev/null 2>&1
@@ -186,6 +213,25 @@ if [[ "${MANO_TEST_SKIP_SERVICES:-0}" != "1" ]]; then
 fi
 command -v dotnet >/dev/null || { log "dotnet is not on PATH (the .NET 10 SDK is required)"; exit 1; }
 phase_end
+
+# ---- 1b. OpenStack test cloud, started in the background (after install: its apt run must not race ours) ------------
+OS_CLOUD_T0=0
+if [[ "${MANO_TEST_OPENSTACK:-1}" == "0" ]]; then
+    log "MANO_TEST_OPENSTACK=0: no OpenStack test cloud; the OpenStack integration tests report as skipped"
+    export MANO_TEST_OPENSTACK=0
+elif [[ -n "${MANO_TEST_OPENSTACK_AUTH_URL:-}" ]]; then
+    log "MANO_TEST_OPENSTACK_AUTH_URL is set: the OpenStack integration tests use that cloud ($MANO_TEST_OPENSTACK_AUTH_URL)"
+elif [[ $EUID -ne 0 ]]; then
+    log "not root: cannot bring up the OpenStack test cloud (the OpenStack integration tests will fail and say how to provide one;"
+    log "  MANO_TEST_OPENSTACK=0 skips them)"
+else
+    mkdir -p "$TEST_DIR"
+    log "starting the OpenStack test cloud in the background (log: $OS_CLOUD_LOG)"
+    OS_CLOUD_T0="$(now)"
+    setsid env MANO_OS_CLOUD_DIR="$OS_CLOUD_DIR" "$ROOT/scripts/openstack-test-cloud/up.sh" >"$OS_CLOUD_LOG" 2>&1 </dev/null &
+    OS_CLOUD_PID=$!
+    OS_CLOUD_STARTED=1
+fi
 
 # ---- 2. services ---------------------------------------------------------------------------------------------------
 phase_begin services
@@ -317,6 +363,27 @@ if ! dotnet build "$SOLUTION" -c Release -nologo -nodeReuse:false; then
 fi
 phase_end
 
+# ---- 3b. OpenStack test cloud ready ---------------------------------------------------------------------------------
+if [[ -n "$OS_CLOUD_PID" ]]; then
+    phase_begin openstack-cloud-wait
+    os_rc=0
+    wait "$OS_CLOUD_PID" || os_rc=$?
+    OS_CLOUD_PID=""
+    cat "$OS_CLOUD_LOG" | sed 's/^/[test.sh]   /'
+    if (( os_rc != 0 )) || [[ ! -f "$OS_CLOUD_DIR/mano-test.env" ]]; then
+        log "the OpenStack test cloud did not come up (exit code $os_rc, log $OS_CLOUD_LOG): its integration tests will fail"
+    else
+        # shellcheck disable=SC1091
+        . "$OS_CLOUD_DIR/mano-test.env"
+        apt_s="$(sed -n 's/^apt_seconds=//p' "$OS_CLOUD_DIR/timings" 2>/dev/null)"
+        start_s="$(sed -n 's/^start_seconds=//p' "$OS_CLOUD_DIR/timings" 2>/dev/null)"
+        total_s="$(awk -v a="$OS_CLOUD_T0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')"
+        log "OpenStack test cloud ready at $MANO_TEST_OPENSTACK_AUTH_URL: apt ${apt_s:-?}s + start ${start_s:-?}s (${total_s}s since launched, overlapped with services + build)"
+        TIMINGS+=("openstack-cloud(apt ${apt_s:-?}s, start ${start_s:-?}s)")
+    fi
+    phase_end
+fi
+
 # ---- 4. tests ------------------------------------------------------------------------------------------------------
 phase_begin tests
 rm -rf "$RESULTS"
@@ -325,7 +392,10 @@ case "$SOLUTION" in
     *.sln|*.slnx) target=(--solution "$SOLUTION") ;;
     *) target=(--project "$SOLUTION") ;;
 esac
+# Two test modules at a time on these 2-core machines: the end-to-end tests start Mano processes and the OpenStack
+# tests drive a real cloud on this same machine; more parallelism only makes them starve each other (timeouts).
 dotnet_args=(test "${target[@]}" -c Release --no-build --results-directory "$RESULTS" --report-trx
+             --max-parallel-test-modules "${MANO_TEST_PARALLEL_MODULES:-2}"
              --ignore-exit-code 8)   # 8 = "zero tests ran" (e.g. a filter); such projects are reported below
 if [[ -n "${CI:-}" || ! -t 1 ]]; then dotnet_args+=(--no-progress --no-ansi); fi
 set +e

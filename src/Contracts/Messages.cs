@@ -25,6 +25,11 @@ public sealed record GetOnboardedVnfPackage(string TenantId, string VnfdId);
 public sealed record OnboardedVnfPackageResult(OnboardedVnfPackage? Package, ProblemDetails? Problem);
 
 /// <summary>What a VNFM needs of an onboarded package: its product info and the VNFD's files (path -> content).</summary>
+/// <param name="KubernetesManifests">
+/// The package's Kubernetes manifest files (YAML/JSON; Tacker's Files/kubernetes/**, and files that a Kubernetes
+/// deployment artifact of the VNFD names), path -> content, from which the VNFM builds a CNF's resource plan. Null or
+/// empty when the package has none (and in the answers of NFVOs that predate it).
+/// </param>
 public sealed record OnboardedVnfPackage(
     string VnfPkgId,
     string VnfdId,
@@ -34,7 +39,8 @@ public sealed record OnboardedVnfPackage(
     string VnfdVersion,
     string OperationalState,
     string EntryDefinitions,
-    IReadOnlyDictionary<string, byte[]> VnfdFiles);
+    IReadOnlyDictionary<string, byte[]> VnfdFiles,
+    IReadOnlyDictionary<string, byte[]>? KubernetesManifests = null);
 
 /// <summary>NFVO-internal: fetch a VNF package's content from the URI given to upload_from_uri (SOL005 9.4.6.3.1).
 /// The address and credentials are kept in the NFVO's database only until the fetch ends, never in a message.</summary>
@@ -55,3 +61,6 @@ public sealed record VnfPackageUsed(string TenantId, string VnfdId, string VnfIn
 /// instance uses the package any more its usageState becomes NOT_IN_USE. See <see cref="VnfPackageUsed"/>.
 /// </summary>
 public sealed record VnfPackageReleased(string TenantId, string VnfdId, string VnfInstanceId, DateTime OccurredAt);
+
+/// <summary>NFVO-internal: decide the PENDING grant <paramref name="GrantId"/> (a POST /grant/v1/grants answered 202, SOL003 9.4.2.3.1).</summary>
+public sealed record DecideGrant(string TenantId, string GrantId);

@@ -5,6 +5,8 @@ using MassTransit;
 using Mano.Common;
 using Mano.Nfvo;
 using Mano.VimAdapters;
+using Mano.VimAdapters.Kubernetes;
+using Mano.VimAdapters.OpenStack;
 using Mano.Vnfm;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -21,6 +23,7 @@ public static class HostRegistration
         if (builder.Configuration["urls"] is null) builder.WebHost.UseUrls(settings.Urls);
         builder.Configuration["Mano:PublicUrl"] = settings.PublicUrl(builder.Configuration);
         builder.Configuration["Nfvo:ApiRoot"] ??= builder.Configuration["Mano:PublicUrl"];
+        builder.Configuration["Mano:DataDir"] = settings.DataDir; // e.g. the NFVO's generated secrets key file
         // Structured logs to stdout, one JSON object per line (12-factor).
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o =>
@@ -110,6 +113,9 @@ public static class HostRegistration
     public static IServiceCollection AddManoRoles(this IServiceCollection services, IConfiguration config, ManoSettings settings)
     {
         var checks = services.AddHealthChecks();
+        // The real VIM drivers serve both roles: the NFVO checks VIM connectivity, the VNFM drives LCM (ADR-0010).
+        services.AddOpenStackVimDriver();
+        services.AddKubernetesVimDriver();
         if (settings.Nfvo)
         {
             services.AddNfvo(config, DatabaseSettings.From(config, settings.DataDir, "nfvo"));
@@ -137,6 +143,10 @@ public static class HostRegistration
             await scope.ServiceProvider.GetRequiredService<LcmWatchdog>().ResumeInFlightOperationsAsync(TimeSpan.Zero);
             app.Services.GetRequiredService<IRecurringJobManager>()
                 .AddOrUpdate<LcmWatchdog>(LcmWatchdog.JobId, w => w.RunAsync(), Cron.Minutely());
+            // VIM drift (ADR-0008): Vnfm:Resync:Cron (default every 5 minutes; "off" disables).
+            var resyncCron = config["Vnfm:Resync:Cron"] ?? "*/5 * * * *";
+            if (resyncCron.Equals("off", StringComparison.OrdinalIgnoreCase)) app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(VimResync.JobId);
+            else app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<VimResync>(VimResync.JobId, r => r.RunAsync(), resyncCron);
         }
         app.Logger.LogInformation("Mano started: roles {Roles}, database {Provider}, bus {Bus}, data dir {DataDir}",
             settings.Roles, config["Database:Provider"] ?? "Sqlite", config["Bus:Transport"] ?? "InMemory", settings.DataDir);
@@ -186,6 +196,7 @@ public static class HostRegistration
         if (settings.Vnfm)
         {
             app.MapVnfLcmApiV2();
+            app.MapVimResyncApi();
             app.MapSandboxApi();
         }
         app.MapGet("/", () => Results.Json(new

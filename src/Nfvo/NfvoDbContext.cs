@@ -118,40 +118,48 @@ public sealed class PkgmSubscriptionRecord
     public DateTime CreatedAt { get; set; }
 }
 
-/// <summary>A VIM the NFVO may place resources on. AccessInfo holds credentials: never logged, never returned by the API.</summary>
+/// <summary>
+/// A VIM the NFVO may place resources on (the VIM registry, ADR-0008). Credentials (SOL003 accessInfo) are stored only
+/// encrypted (<see cref="AccessInfoCiphertext"/>, AES-256-GCM, key <see cref="AccessInfoKeyId"/>) plus a masked copy for
+/// display; <see cref="AccessInfo"/> is plaintext in memory only, filled by <see cref="VimRegistry"/> for a grant.
+/// </summary>
 public sealed class Vim : IVersioned
 {
     public required string Id { get; set; }
     public required string TenantId { get; set; }
     public required string Name { get; set; }
+    public string? Description { get; set; }
     public required string VimType { get; set; }
     /// <summary>JSON object of strings.</summary>
     public required string InterfaceInfo { get; set; }
-    /// <summary>JSON object of strings (credentials; plain for now, encrypted at rest in a later issue).</summary>
+    /// <summary>Not stored: the decrypted accessInfo JSON, set only on a VIM read for a grant. Never logged, never returned.</summary>
     public string? AccessInfo { get; set; }
+    /// <summary>JSON object of strings: accessInfo with every secret value replaced by "***" (what the APIs show).</summary>
+    public string? AccessInfoMasked { get; set; }
+    /// <summary>base64(nonce || tag || AES-256-GCM ciphertext) of the accessInfo JSON, bound to tenant and VIM id.</summary>
+    public string? AccessInfoCiphertext { get; set; }
+    /// <summary>Id of the key <see cref="AccessInfoCiphertext"/> was made with (for rotation).</summary>
+    public string? AccessInfoKeyId { get; set; }
+    /// <summary>JSON object: SOL003 VimConnectionInfo.extra (Tacker's "extra"), not secret.</summary>
+    public string? Extra { get; set; }
     /// <summary>JSON array of availability zone names.</summary>
     public required string AvailabilityZones { get; set; }
     public bool IsDefault { get; set; }
+    /// <summary>PENDING (not checked yet), REACHABLE or UNREACHABLE (<see cref="VimStatus"/>).</summary>
+    public string Status { get; set; } = VimStatus.Pending;
+    /// <summary>The last connectivity check's error (null when it succeeded). Never holds a secret.</summary>
+    public string? StatusDetail { get; set; }
+    public DateTime? StatusCheckedAt { get; set; }
     public DateTime CreatedAt { get; set; }
+    public DateTime? UpdatedAt { get; set; }
     public int Version { get; set; }
-}
 
-/// <summary>A grant decided by the NFVO (SOL003 9.5.2.3), kept so that a redelivered request gets the same answer.</summary>
-public sealed class GrantRecord
-{
-    public required string Id { get; set; }
-    public required string TenantId { get; set; }
-    public required string VnfInstanceId { get; set; }
-    public required string VnfLcmOpOccId { get; set; }
-    public required string Operation { get; set; }
-    public string? VimId { get; set; }
-    public required string Request { get; set; }
-    public required string Grant { get; set; }
-    public DateTime DecidedAt { get; set; }
+    /// <summary>Never prints credentials (not even encrypted).</summary>
+    public override string ToString() => $"Vim {{ Id = {Id}, TenantId = {TenantId}, Name = {Name}, VimType = {VimType}, Status = {Status} }}";
 }
 
 /// <summary>The NFVO's database. Every entity belongs to a tenant and is filtered by the unit of work's tenant.</summary>
-public abstract class NfvoDbContext(DbContextOptions options, TenantContext tenant) : DbContext(options)
+public abstract partial class NfvoDbContext(DbContextOptions options, TenantContext tenant) : DbContext(options)
 {
     private readonly TenantContext _tenant = tenant;
 
@@ -159,7 +167,6 @@ public abstract class NfvoDbContext(DbContextOptions options, TenantContext tena
     public DbSet<VnfPackageContent> VnfPackageContents => Set<VnfPackageContent>();
     public DbSet<VnfPackageVnfdFile> VnfPackageVnfdFiles => Set<VnfPackageVnfdFile>();
     public DbSet<Vim> Vims => Set<Vim>();
-    public DbSet<GrantRecord> Grants => Set<GrantRecord>();
     public DbSet<VnfPackageFetch> VnfPackageFetches => Set<VnfPackageFetch>();
     public DbSet<VnfPackageUsage> VnfPackageUsages => Set<VnfPackageUsage>();
     public DbSet<PkgmSubscriptionRecord> PkgmSubscriptions => Set<PkgmSubscriptionRecord>();
@@ -250,24 +257,16 @@ public abstract class NfvoDbContext(DbContextOptions options, TenantContext tena
             e.Property(x => x.TenantId).HasMaxLength(64);
             e.Property(x => x.Name).HasMaxLength(255);
             e.Property(x => x.VimType).HasMaxLength(100);
+            e.Ignore(x => x.AccessInfo); // plaintext never reaches the database
+            e.Property(x => x.AccessInfoKeyId).HasMaxLength(64);
+            e.Property(x => x.Status).HasMaxLength(20);
             e.Property(x => x.Version).IsConcurrencyToken();
+            // At most one default VIM per tenant (filter valid SQL on SQLite and PostgreSQL alike).
+            e.HasIndex(x => x.TenantId).IsUnique().HasFilter("\"IsDefault\"").HasDatabaseName("IX_vims_one_default_per_tenant");
             e.HasQueryFilter(x => x.TenantId == _tenant.TenantId);
         });
 
-        modelBuilder.Entity<GrantRecord>(e =>
-        {
-            e.ToTable("grants");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasMaxLength(64);
-            e.Property(x => x.TenantId).HasMaxLength(64);
-            e.Property(x => x.VnfInstanceId).HasMaxLength(64);
-            e.Property(x => x.VnfLcmOpOccId).HasMaxLength(64);
-            e.Property(x => x.Operation).HasMaxLength(32);
-            e.Property(x => x.VimId).HasMaxLength(64);
-            e.HasIndex(x => new { x.TenantId, x.VnfLcmOpOccId }).IsUnique();
-            e.HasIndex(x => new { x.TenantId, x.VimId });
-            e.HasQueryFilter(x => x.TenantId == _tenant.TenantId);
-        });
+        ConfigureGrants(modelBuilder); // GrantModel.cs: grants, the granted-resource ledger, quotas, VIM capacities
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Mano.Nfvo;
 
@@ -20,6 +21,15 @@ public sealed class NfvoOptions
     /// for a bus request).
     /// </summary>
     public string ApiRoot { get; set; } = "http://localhost:8080";
+
+    /// <summary>Nfvo:PackageFetch: the SSRF guard, timeouts and redirects of upload_from_uri.</summary>
+    public PackageFetchOptions PackageFetch { get; set; } = new();
+
+    /// <summary>
+    /// Nfvo:UploadStaleAfter (default 1 h): a package left UPLOADING this long (its upload or fetch died with its process)
+    /// accepts a new PUT or upload_from_uri.
+    /// </summary>
+    public TimeSpan UploadStaleAfter { get; set; } = TimeSpan.FromHours(1);
 }
 
 public static class NfvoRegistration
@@ -38,9 +48,31 @@ public static class NfvoRegistration
         services.AddManoDbContext<NfvoDbContext, NfvoSqliteDbContext, NfvoPostgresDbContext>(db, Schema);
         services.AddHostedService<OutboxDispatcher<NfvoDbContext>>();
         services.AddScoped<VnfPackageOnboarder>();
+        services.AddSingleton<PkgmNotifier>();
+        services.AddScoped<VnfPackageUsageTracker>();
+        services.AddSingleton<PackageFetchGuard>();
+        services.AddScoped<VnfPackageFetcher>();
+        services.AddHttpClient(VnfPackageFetcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var guard = sp.GetRequiredService<PackageFetchGuard>();
+                return new SocketsHttpHandler
+                {
+                    ConnectCallback = guard.ConnectAsync,
+                    UseProxy = false,
+                    AllowAutoRedirect = options.PackageFetch.MaxRedirects > 0,
+                    MaxAutomaticRedirections = Math.Max(1, options.PackageFetch.MaxRedirects),
+                    ConnectTimeout = TimeSpan.FromSeconds(options.PackageFetch.ConnectTimeoutSeconds),
+                    UseCookies = false,
+                };
+            });
+        // Package management notifications: durable, ordered per subscription, with back-off (ADR-0005).
+        services.TryAddSingleton(new NotificationOptions());
+        services.AddHttpClient(NotificationDispatcher<NfvoDbContext>.HttpClientName);
+        services.AddHostedService<NotificationDispatcher<NfvoDbContext>>();
         services.AddScoped<OnboardedVnfPackageQuery>();
-        services.AddScoped<VimRegistry>();
-        services.AddScoped<GrantDecider>();
+        services.AddVimRegistry(config);
+        services.AddNfvoGrants(config); // GrantsApi.cs
         return services;
     }
 
@@ -48,8 +80,11 @@ public static class NfvoRegistration
     public static void AddNfvoConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<OnboardVnfPackageConsumer>();
+        bus.AddConsumer<FetchVnfPackageConsumer>();
+        bus.AddConsumer<VnfPackageUsedConsumer>();
+        bus.AddConsumer<VnfPackageReleasedConsumer>();
         bus.AddConsumer<GetOnboardedVnfPackageConsumer>();
-        bus.AddConsumer<RequestGrantConsumer>();
+        bus.AddNfvoGrantConsumers(); // GrantsApi.cs
     }
 
     /// <summary>The NFVO's HTTP APIs: SOL005 VNF package management (/vnfpkgm/v2) and the VIM registry (/nfvo/v1/vims).</summary>
@@ -57,6 +92,8 @@ public static class NfvoRegistration
     {
         app.MapVnfPackagesApiV2();
         app.MapVimsApiV1();
+        app.MapGrantApiV1();
+        app.MapVimTackerApi();
         return app;
     }
 

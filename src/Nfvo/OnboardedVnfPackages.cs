@@ -1,7 +1,10 @@
+using System.IO.Compression;
+using System.Text.Json;
 using MassTransit;
 using Mano.Common;
 using Mano.Contracts;
 using Mano.Contracts.Messages;
+using Mano.Tosca;
 using Microsoft.EntityFrameworkCore;
 
 namespace Mano.Nfvo;
@@ -26,6 +29,19 @@ public sealed class OnboardedVnfPackageQuery(NfvoDbContext db)
         var files = await db.VnfPackageVnfdFiles.AsNoTracking()
             .Where(f => f.VnfPkgId == package.Id)
             .ToDictionaryAsync(f => f.Path, f => f.Content, StringComparer.Ordinal, ct);
+        Dictionary<string, byte[]>? manifests;
+        try
+        {
+            manifests = await KubernetesManifestsAsync(package, files, ct);
+        }
+        catch (InvalidDataException e)
+        {
+            return new OnboardedVnfPackageResult(null, new ProblemDetails
+            {
+                Status = 422, Title = "Unprocessable Content",
+                Detail = $"The Kubernetes manifests of VNF package {package.Id} cannot be read: {e.Message}",
+            });
+        }
         return new OnboardedVnfPackageResult(new OnboardedVnfPackage(
             package.Id,
             vnfdId,
@@ -35,7 +51,61 @@ public sealed class OnboardedVnfPackageQuery(NfvoDbContext db)
             package.VnfdVersion ?? "",
             package.OperationalState,
             package.EntryDefinitions ?? "",
-            files), null);
+            files,
+            manifests), null);
+    }
+
+    /// <summary>Largest manifest file handed to a VNFM (a YAML of 8 MiB is far beyond any real workload's).</summary>
+    public const int MaxManifestBytes = 8 << 20;
+
+    /// <summary>
+    /// The package's Kubernetes manifests (<see cref="KubernetesArtifacts.Find"/>: Files/kubernetes/** and files named by a
+    /// Kubernetes deployment artifact of the VNFD), read out of the stored CSAR; null when it has none, so the CSAR of a
+    /// VM-based package (images included) is never loaded here. Helm charts are not sent: the VNFM deploys manifests only.
+    /// </summary>
+    private async Task<Dictionary<string, byte[]>?> KubernetesManifestsAsync(VnfPackage package, Dictionary<string, byte[]> vnfdFiles, CancellationToken ct)
+    {
+        var artifacts = package.AdditionalArtifacts is null ? []
+            : JsonSerializer.Deserialize<List<VnfPackageArtifactInfo>>(package.AdditionalArtifacts, SolJson.Options) ?? [];
+        var paths = artifacts.Select(a => a.ArtifactPath).OfType<string>().ToList();
+        static bool ManifestLike(string p) => p.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
+            || p.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        if (!paths.Any(ManifestLike)) return null;
+        // Only a manifest outside Files/kubernetes/ needs the VNFD to tell whether an artifact names it.
+        Vnfd? vnfd = null;
+        if (paths.Any(p => ManifestLike(p) && !p.StartsWith("Files/kubernetes/", StringComparison.Ordinal)) && package.EntryDefinitions is { } entry)
+        {
+            var parsed = VnfdParser.Parse(vnfdFiles, entry);
+            vnfd = parsed.HasErrors ? null : parsed.Vnfd;
+        }
+        var wanted = KubernetesArtifacts.Find(paths, _ => null, vnfd)
+            .Where(a => a.Kind == KubernetesArtifactKind.Manifest).Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+        if (wanted.Count == 0) return null;
+
+        var content = await db.VnfPackageContents.AsNoTracking().Where(c => c.VnfPkgId == package.Id).Select(c => c.Content).SingleOrDefaultAsync(ct)
+                      ?? throw new InvalidDataException("the package content is no longer stored");
+        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        using var archive = new ZipArchive(new MemoryStream(content, writable: false), ZipArchiveMode.Read);
+        foreach (var e in archive.Entries)
+        {
+            // The same normalised, exact-path match as the artifact API: nothing outside the listed artifacts is read.
+            if (PackageArtifacts.Normalise(e.FullName) is not { } path || !wanted.Contains(path) || result.ContainsKey(path)) continue;
+            if (e.Length > MaxManifestBytes) throw new InvalidDataException($"\"{path}\" is larger than {MaxManifestBytes >> 20} MiB");
+            await using var stream = await e.OpenAsync(ct);
+            using var buffer = new MemoryStream((int)e.Length);
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+            {
+                // Bounded whatever the entry's header claims.
+                if (buffer.Length + read > MaxManifestBytes) throw new InvalidDataException($"\"{path}\" is larger than {MaxManifestBytes >> 20} MiB");
+                buffer.Write(chunk, 0, read);
+            }
+            result[path] = buffer.ToArray();
+        }
+        var missing = wanted.Where(p => !result.ContainsKey(p)).ToList();
+        if (missing.Count > 0) throw new InvalidDataException($"not in the stored CSAR: {string.Join(", ", missing)}");
+        return result;
     }
 }
 

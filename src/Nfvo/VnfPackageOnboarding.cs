@@ -39,7 +39,7 @@ public enum OnboardingOutcome
 /// SOL005 10.4.5.3.3 asynchronous onboarding: reads the uploaded CSAR (SOL004) with <see cref="CsarReader"/> and moves
 /// the package from PROCESSING to ONBOARDED/ENABLED, or to ERROR with <c>onboardingFailureDetails</c>. Idempotent.
 /// </summary>
-public sealed partial class VnfPackageOnboarder(NfvoDbContext db, ILogger<VnfPackageOnboarder> logger)
+public sealed partial class VnfPackageOnboarder(NfvoDbContext db, PkgmNotifier notifier, ILogger<VnfPackageOnboarder> logger)
 {
     public const string MetaPath = "TOSCA-Metadata/TOSCA.meta";
     public const string ChecksumAlgorithm = "SHA-256";
@@ -83,8 +83,24 @@ public sealed partial class VnfPackageOnboarder(NfvoDbContext db, ILogger<VnfPac
         if (duplicate is not null)
             return await FailAsync(package, diagnostics, DuplicateMessage(vnfd.DescriptorId, duplicate), ct);
 
+        PackageArtifacts artifacts;
+        var now = DateTime.UtcNow;
+        try
+        {
+            artifacts = PackageArtifacts.From(csar, vnfd, now);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogReaderFailed(e, vnfPkgId);
+            return await FailAsync(package, diagnostics, $"The package's artifacts could not be listed: {e.Message}", ct);
+        }
+
         package.OnboardingState = PackageOnboardingState.Onboarded;
         package.OperationalState = PackageOperationalState.Enabled;
+        // Instances the VNFM reported for this VNFD before (e.g. a package deleted and onboarded again) still count.
+        package.UsageState = await db.VnfPackageUsages.AnyAsync(u => u.VnfdId == vnfd.DescriptorId && u.InUse, ct)
+            ? PackageUsageState.InUse : PackageUsageState.NotInUse;
+        artifacts.ApplyTo(package);
         package.VnfdId = vnfd.DescriptorId;
         package.VnfProvider = vnfd.Provider;
         package.VnfProductName = vnfd.ProductName;
@@ -96,7 +112,8 @@ public sealed partial class VnfPackageOnboarder(NfvoDbContext db, ILogger<VnfPac
         package.EntryDefinitions = csar.EntryDefinitions;
         package.Diagnostics = JsonSerializer.Serialize(diagnostics, SolJson.Options);
         package.OnboardingFailureDetails = null;
-        package.UpdatedAt = DateTime.UtcNow;
+        package.UpdatedAt = now;
+        await notifier.QueueOnboardedAsync(db, package, ct);
         foreach (var path in VnfdFilePaths(csar))
             db.VnfPackageVnfdFiles.Add(new VnfPackageVnfdFile
             {
@@ -145,6 +162,7 @@ public sealed partial class VnfPackageOnboarder(NfvoDbContext db, ILogger<VnfPac
     {
         package.OnboardingState = PackageOnboardingState.Error;
         package.OperationalState = PackageOperationalState.Disabled;
+        package.UsageState = PackageUsageState.NotInUse;
         package.VnfdId = null;
         package.Diagnostics = JsonSerializer.Serialize(diagnostics, SolJson.Options);
         package.OnboardingFailureDetails = JsonSerializer.Serialize(new ProblemDetails

@@ -1,6 +1,10 @@
 namespace Mano.VimAdapters;
 
-public enum VimResourceKind { Compute, Network, Subnet, Port, Volume }
+/// <summary>
+/// What a VIM resource is. <see cref="Other"/>: any other object a driver made for the instance (a Kubernetes ConfigMap,
+/// Service, Deployment...; its <see cref="VimResource.Attributes"/> say what it is).
+/// </summary>
+public enum VimResourceKind { Compute, Network, Subnet, Port, Volume, Other }
 
 /// <summary>One resource as the VIM reports it.</summary>
 /// <param name="ResourceId">The VIM's own id.</param>

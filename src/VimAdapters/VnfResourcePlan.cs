@@ -12,7 +12,14 @@ public sealed record VnfResourcePlan(
     IReadOnlyList<PlannedNetwork> Networks,
     IReadOnlyList<PlannedCompute> Computes,
     IReadOnlyList<PlannedPort> Ports,
-    IReadOnlyList<PlannedVolume> Volumes);
+    IReadOnlyList<PlannedVolume> Volumes)
+{
+    /// <summary>
+    /// CNFs only (null for VM-based VNFs): the Kubernetes manifests to apply and which workload each VDU is. With it,
+    /// <see cref="Computes"/> are the VNFCs (one per pod: the count of a VDU is its workload's replicas).
+    /// </summary>
+    public KubernetesDeploymentPlan? Kubernetes { get; init; }
+}
 
 /// <summary>An internal virtual link of the VNF: one network with one subnet.</summary>
 public sealed record PlannedNetwork(string ResourceKey, string VirtualLinkDescId, string? Cidr, string? IpVersion);

@@ -16,18 +16,51 @@ public static class InstantiatedInfoBuilder
         Build(plan with { ExtVirtualLinks = plan.ExtVirtualLinks ?? request.ExtVirtualLinks }, flavour, vimConnectionId, resources,
             request.LocalizationLanguage, VnfOperationalState.Started);
 
+    /// <summary>
+    /// <see cref="VimResource.Attributes"/> key a driver may set to the resource's SOL003 vimLevelResourceType (e.g.
+    /// "OS::Nova::Server"); when absent, a Kubernetes VNFC pod reports its workload's kind ("Deployment", as Tacker does)
+    /// and other resources "sandbox.&lt;kind&gt;".
+    /// </summary>
+    public const string VimLevelResourceTypeAttribute = "vim_level_resource_type";
+
+    /// <summary>Kubernetes VNFC pods: the kind of their VDU's workload (the driver's KubernetesAttributes.WorkloadKind).</summary>
+    private const string WorkloadKindAttribute = "workload_kind";
+
+    /// <summary>Kubernetes VNFC pods: their VDU (the driver's KubernetesAttributes.VduId).</summary>
+    private const string VduIdAttribute = "vdu_id";
+
+    /// <summary>Status of a resource the VIM is deleting (a terminating pod).</summary>
+    private const string Deleting = "DELETING";
+
+    public static string VimLevelResourceType(VimResource r) =>
+        r.Attributes.GetValueOrDefault(VimLevelResourceTypeAttribute) is { Length: > 0 } type ? type
+        : r.Kind == VimResourceKind.Compute && r.Attributes.GetValueOrDefault(WorkloadKindAttribute) is { Length: > 0 } workload ? workload
+        : $"sandbox.{r.Kind.ToString().ToLowerInvariant()}";
+
+    /// <summary>
+    /// For a CNF (<see cref="VnfResourcePlan.Kubernetes"/>) the VNFCs are the pods the VIM reports: a planned VNFC with no
+    /// pod (a stopped CNF, a DaemonSet on fewer nodes than planned) is left out, and a pod that holds no VNFC key (a
+    /// DaemonSet on more nodes) is reported as a VNFC of its VDU whose id is the pod's name. For a VM-based VNF every
+    /// planned resource must exist.
+    /// </summary>
     public static InstantiatedVnfInfo Build(LcmPlan plan, VnfDeploymentFlavour flavour, string vimConnectionId,
         IReadOnlyList<VimResource> resources, string? localizationLanguage, string vnfState)
     {
-        // A network and its subnet share a key; the VL is the network.
-        var byKey = resources.Where(r => r.ResourceKey is not null && r.Kind != VimResourceKind.Subnet).ToDictionary(r => r.ResourceKey!);
-        ResourceHandle Handle(string key) => new()
+        var cnf = plan.Resources.Kubernetes is not null;
+        // A network and its subnet share a key; the VL is the network. A resource being deleted yields to a live one of the same key.
+        var byKey = new Dictionary<string, VimResource>(StringComparer.Ordinal);
+        foreach (var r in resources.Where(r => r.ResourceKey is not null && r.Kind is not (VimResourceKind.Subnet or VimResourceKind.Other))
+                     .OrderBy(r => r.Status == Deleting ? 1 : 0))
+            byKey.TryAdd(r.ResourceKey!, r);
+        ResourceHandle HandleOf(VimResource r) => new()
         {
             VimConnectionId = vimConnectionId,
-            ResourceId = byKey.TryGetValue(key, out var r) ? r.ResourceId
-                : throw new InvalidOperationException($"the VIM holds no resource for planned key {key}"),
-            VimLevelResourceType = $"sandbox.{byKey[key].Kind.ToString().ToLowerInvariant()}",
+            ResourceId = r.ResourceId,
+            VimLevelResourceType = VimLevelResourceType(r),
         };
+        VimResource Resource(string key) => byKey.TryGetValue(key, out var r) ? r
+            : throw new InvalidOperationException($"the VIM holds no resource for planned key {key}");
+        ResourceHandle Handle(string key) => HandleOf(Resource(key));
         var extCpdIds = flavour.ExtCps.Where(e => e.InternalCpdId is not null)
             .ToDictionary(e => e.InternalCpdId!, e => e.CpdId);
         var vnfdId = plan.VnfdId;
@@ -38,10 +71,11 @@ public static class InstantiatedInfoBuilder
         var vnfcs = new List<VnfcResourceInfo>();
         foreach (var compute in plan.Resources.Computes)
         {
+            if (cnf && !byKey.ContainsKey(compute.ResourceKey)) continue; // no pod for this VNFC now
             var cps = new List<VnfcCpInfo>();
             foreach (var port in plan.Resources.Ports.Where(p => p.ComputeKey == compute.ResourceKey))
             {
-                var protocol = ProtocolInfo(byKey[port.ResourceKey]);
+                var protocol = ProtocolInfo(Resource(port.ResourceKey));
                 string? extCpId = null;
                 if (extCpdIds.TryGetValue(port.CpdId, out var extCpdId))
                 {
@@ -77,8 +111,23 @@ public static class InstantiatedInfoBuilder
                 ComputeResource = Handle(compute.ResourceKey),
                 StorageResourceIds = storageIds.Count > 0 ? storageIds : null,
                 VnfcCpInfo = cps,
-                Metadata = byKey[compute.ResourceKey].ZoneId is { } zone ? new() { ["zone"] = zone } : null,
+                Metadata = Resource(compute.ResourceKey).ZoneId is { } zone ? new() { ["zone"] = zone } : null,
             });
+        }
+        if (cnf)
+        {
+            // Pods of the instance's VDUs that hold no VNFC key: real VNFCs all the same (e.g. a DaemonSet on a new node).
+            var vduIds = flavour.Vdus.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var pod in resources.Where(r => r.Kind == VimResourceKind.Compute && r.ResourceKey is null && r.Status != Deleting)
+                         .OrderBy(r => r.ResourceId, StringComparer.Ordinal))
+            {
+                if (pod.Attributes.GetValueOrDefault(VduIdAttribute) is not { } vduId || !vduIds.Contains(vduId)) continue;
+                vnfcs.Add(new VnfcResourceInfo
+                {
+                    Id = pod.ResourceId, VduId = vduId, VnfdId = vnfdId, ComputeResource = HandleOf(pod), VnfcCpInfo = [],
+                    Metadata = pod.ZoneId is { } zone ? new() { ["zone"] = zone } : null,
+                });
+            }
         }
 
         var vls = plan.Resources.Networks.Select(n => new VnfVirtualLinkResourceInfo

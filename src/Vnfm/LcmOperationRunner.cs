@@ -28,7 +28,7 @@ public sealed class ExecuteVnfLcmOperationConsumer(TenantContext tenant, LcmOper
 /// or a restart after a crash simply continues from the row; a worker lease keeps two workers off the same op.
 /// </summary>
 public sealed partial class LcmOperationRunner(
-    VnfmDbContext db, VnfdCatalog catalog, IRequestClient<RequestGrant> grants, VimDriverRegistry drivers,
+    VnfmDbContext db, VnfdCatalog catalog, IGrantClient grants, NfvoConnectionOptions nfvo, VimDriverRegistry drivers,
     LcmNotifier notifier, VnfmOptions options, IServiceScopeFactory scopes,
     ILogger<LcmOperationRunner> logger)
 {
@@ -181,17 +181,18 @@ public sealed partial class LcmOperationRunner(
         {
             case LcmOperationType.Instantiate:
                 request = request with { FlavourId = plan!.FlavourId, InstantiationLevelId = plan.InstantiationLevelId, AddResources = ResourcePlanner.AddResources(plan) };
+                request = request with { PlacementConstraints = await PlacementAsync(op, plan, request.AddResources, null, ct) };
                 break;
             case LcmOperationType.Terminate:
                 var info = instance.InstantiatedVnfInfo is null ? null : SolJson.Deserialize<InstantiatedVnfInfo>(instance.InstantiatedVnfInfo);
                 request = request with { RemoveResources = RemoveResources(info, instance.VnfdId) };
                 break;
             case LcmOperationType.Operate:
-                request = request with { UpdateResources = Definitions(current!, current!.Resources.Computes.Select(c => c.ResourceKey).ToHashSet()).Where(d => d.Type == "COMPUTE").ToList() };
+                request = request with { UpdateResources = GrantPlacement.WithHandles(Definitions(current!, current!.Resources.Computes.Select(c => c.ResourceKey).ToHashSet()).Where(d => d.Type == "COMPUTE").ToList(), instance.InstantiatedVnfInfo) };
                 break;
             case LcmOperationType.Heal:
                 var healed = HealKeys(op, current!);
-                request = request with { UpdateResources = Definitions(current!, healed).Where(d => d.Type == "COMPUTE").ToList() };
+                request = request with { UpdateResources = GrantPlacement.WithHandles(Definitions(current!, healed).Where(d => d.Type == "COMPUTE").ToList(), instance.InstantiatedVnfInfo) };
                 break;
             default:
                 var (add, remove, update) = Delta(current!, plan!);
@@ -200,26 +201,21 @@ public sealed partial class LcmOperationRunner(
                     FlavourId = plan!.FlavourId,
                     InstantiationLevelId = plan.InstantiationLevelId,
                     DstVnfdId = op.Operation == LcmOperationType.ChangeVnfpkg ? plan.VnfdId : null,
-                    AddResources = add, RemoveResources = remove, UpdateResources = update,
+                    AddResources = add,
+                    RemoveResources = GrantPlacement.WithHandles(remove, instance.InstantiatedVnfInfo),
+                    UpdateResources = GrantPlacement.WithHandles(update, instance.InstantiatedVnfInfo),
+                    PlacementConstraints = await PlacementAsync(op, plan, add, instance.InstantiatedVnfInfo, ct),
                 };
                 break;
         }
 
-        Response<GrantResult> response;
-        try
-        {
-            response = await grants.GetResponse<GrantResult>(new RequestGrant(op.TenantId, request), ct, RequestTimeout.After(s: 30));
-        }
-        catch (RequestTimeoutException)
-        {
-            throw new ServiceUnavailableProblem("The NFVO did not answer the grant request within 30 s.");
-        }
+        var response = await grants.RequestAsync(op.TenantId, request, ct);
 
         var now = DateTime.UtcNow;
-        if (response.Message.Grant is not { } grant)
+        if (response.Grant is not { } grant)
         {
             // SOL003 5.6.2.2: a rejected grant ends the operation in ROLLED_BACK; nothing was changed.
-            var rejection = response.Message.Rejection ?? new ProblemDetails { Status = 403, Detail = "The NFVO rejected the grant." };
+            var rejection = response.Rejection ?? new ProblemDetails { Status = 403, Detail = "The NFVO rejected the grant." };
             op.Error = SolJson.Serialize(rejection with { Title = rejection.Title ?? "Grant rejected" });
             LcmStateMachine.Transition(op, LcmOperationState.RolledBack, now);
             instance.CurrentOpOccId = null;
@@ -238,6 +234,17 @@ public sealed partial class LcmOperationRunner(
         }
         await notifier.QueueAsync(db, op, instance, ct);
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>SOL003 9.5.2.2 placementConstraints of the target flavour's affinity rules for the VNFCs this operation adds.</summary>
+    private async Task<List<PlacementConstraint>?> PlacementAsync(VnfLcmOpOccRecord op, LcmPlan plan, IReadOnlyList<ResourceDefinition>? added,
+        string? currentInfo, CancellationToken ct)
+    {
+        if (added is not { Count: > 0 }) return null;
+        var flavour = (await catalog.GetAsync(op.TenantId, plan.VnfdId, ct)).Vnfd.FindFlavour(plan.FlavourId);
+        if (flavour is null) return null;
+        var info = currentInfo is null ? null : SolJson.Deserialize<InstantiatedVnfInfo>(currentInfo);
+        return GrantPlacement.Constraints(flavour, plan, added, info, nfvo.PlacementFallbackBestEffort);
     }
 
     /// <summary>The target plan of a resource-changing operation, from the instance's current plan and the request.</summary>
@@ -271,7 +278,8 @@ public sealed partial class LcmOperationRunner(
                 var request = SolJson.Deserialize<ChangeVnfFlavourRequest>(op.OperationParams!);
                 var newFlavour = knownNow.Vnfd.FindFlavour(request.NewFlavourId!)
                                  ?? throw new UnprocessableProblem($"The VNFD has no flavour {request.NewFlavourId}.");
-                return ResourcePlanner.PlanReplace(current, current.VnfdId, newFlavour, request.InstantiationLevelId, request.ExtVirtualLinks, op.Id, keepCounts: false);
+                var kubernetes = ResourcePlanner.KubernetesPlan(knownNow, newFlavour, request.AdditionalParams, current.Resources.Kubernetes);
+                return ResourcePlanner.PlanReplace(current, current.VnfdId, newFlavour, request.InstantiationLevelId, request.ExtVirtualLinks, op.Id, keepCounts: false, kubernetes);
             }
             case LcmOperationType.ChangeExtConn:
             {
@@ -284,7 +292,9 @@ public sealed partial class LcmOperationRunner(
                 var target = await catalog.GetAsync(op.TenantId, request.VnfdId!, ct);
                 var newFlavour = target.Vnfd.FindFlavour(current.FlavourId)
                                  ?? throw new UnprocessableProblem($"The VNFD {request.VnfdId} has no flavour {current.FlavourId}; change_vnfpkg keeps the flavour.");
-                return ResourcePlanner.PlanReplace(current, target.Vnfd.DescriptorId, newFlavour, current.InstantiationLevelId, request.ExtVirtualLinks, op.Id, keepCounts: true);
+                // A CNF's manifests come from the new package (the same files, unless additionalParams names others).
+                var kubernetes = ResourcePlanner.KubernetesPlan(target, newFlavour, request.AdditionalParams, current.Resources.Kubernetes);
+                return ResourcePlanner.PlanReplace(current, target.Vnfd.DescriptorId, newFlavour, current.InstantiationLevelId, request.ExtVirtualLinks, op.Id, keepCounts: true, kubernetes);
             }
             case LcmOperationType.Heal:
             case LcmOperationType.Operate:

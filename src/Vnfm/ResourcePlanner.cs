@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Mano.Common;
 using Mano.Contracts;
 using Mano.Tosca;
 using Mano.VimAdapters;
@@ -30,7 +33,8 @@ public static class ResourcePlanner
         var scaleStatus = flavour.ScalingAspects
             .Select(a => new ScaleInfo(a.Id, level is not null && level.ScaleLevels.TryGetValue(a.Id, out var l) ? l : 0, known.Vnfd.DescriptorId))
             .ToList();
-        var resources = Compose(tenantId, vnfInstanceId, opOccId, flavour, counts, request.ExtVirtualLinks ?? [], current: null);
+        var kubernetes = KubernetesPlan(known, flavour, request.AdditionalParams);
+        var resources = Compose(tenantId, vnfInstanceId, opOccId, flavour, counts, request.ExtVirtualLinks ?? [], current: null, kubernetes);
         return new LcmPlan(known.Vnfd.DescriptorId, flavour.FlavourId, level?.Id, resources, scaleStatus, request.ExtVirtualLinks);
     }
 
@@ -53,7 +57,8 @@ public static class ResourcePlanner
         foreach (var vdu in flavour.Vdus)
             if (counts[vdu.Id] < 0) counts[vdu.Id] = 0;
         var status = current.ScaleStatus.Select(s => s with { ScaleLevel = targetLevels.TryGetValue(s.AspectId, out var l) ? l : s.ScaleLevel }).ToList();
-        var resources = Compose(current.Resources.TenantId, current.Resources.VnfInstanceId, opOccId, flavour, counts, current.ExtVirtualLinks ?? [], current);
+        var resources = Compose(current.Resources.TenantId, current.Resources.VnfInstanceId, opOccId, flavour, counts, current.ExtVirtualLinks ?? [], current,
+            current.Resources.Kubernetes);
         return current with { InstantiationLevelId = levelId ?? current.InstantiationLevelId, Resources = resources, ScaleStatus = status };
     }
 
@@ -74,10 +79,11 @@ public static class ResourcePlanner
     /// <summary>
     /// CHANGE_FLAVOUR (5.4.7) and CHANGE_VNFPKG (5.4.11a): a fresh plan of <paramref name="flavour"/> at
     /// <paramref name="levelId"/> (or, when <paramref name="keepCounts"/>, with the current VNFC counts), keeping the keys of
-    /// the VNFCs, ports, volumes and VLs whose descriptors persist.
+    /// the VNFCs, ports, volumes and VLs whose descriptors persist. A CNF's Kubernetes part is
+    /// <paramref name="kubernetes"/>, rebuilt by the caller from the target package (<see cref="KubernetesPlan"/>).
     /// </summary>
     public static LcmPlan PlanReplace(LcmPlan current, string vnfdId, VnfDeploymentFlavour flavour, string? levelId,
-        IReadOnlyList<ExtVirtualLinkData>? extVirtualLinks, string opOccId, bool keepCounts)
+        IReadOnlyList<ExtVirtualLinkData>? extVirtualLinks, string opOccId, bool keepCounts, KubernetesDeploymentPlan? kubernetes = null)
     {
         var level = flavour.FindLevel(levelId);
         var currentCounts = Counts(current, flavour);
@@ -89,7 +95,7 @@ public static class ResourcePlanner
         var scaleStatus = flavour.ScalingAspects.Select(a => new ScaleInfo(a.Id,
             keepCounts && previous.TryGetValue(a.Id, out var kept) ? Math.Min(kept, a.MaxScaleLevel)
             : level is not null && level.ScaleLevels.TryGetValue(a.Id, out var l) ? l : 0, vnfdId)).ToList();
-        var resources = Compose(current.Resources.TenantId, current.Resources.VnfInstanceId, opOccId, flavour, counts, links, current);
+        var resources = Compose(current.Resources.TenantId, current.Resources.VnfInstanceId, opOccId, flavour, counts, links, current, kubernetes);
         return new LcmPlan(vnfdId, flavour.FlavourId, keepCounts ? current.InstantiationLevelId : level?.Id, resources, scaleStatus, links);
     }
 
@@ -97,7 +103,8 @@ public static class ResourcePlanner
     public static LcmPlan PlanChangeExtConn(LcmPlan current, VnfDeploymentFlavour flavour, IReadOnlyList<ExtVirtualLinkData> extVirtualLinks, string opOccId)
     {
         var links = MergeLinks(current.ExtVirtualLinks, extVirtualLinks);
-        var resources = Compose(current.Resources.TenantId, current.Resources.VnfInstanceId, opOccId, flavour, Counts(current, flavour), links, current);
+        var resources = Compose(current.Resources.TenantId, current.Resources.VnfInstanceId, opOccId, flavour, Counts(current, flavour), links, current,
+            current.Resources.Kubernetes);
         return current with { Resources = resources, ExtVirtualLinks = links };
     }
 
@@ -131,13 +138,16 @@ public static class ResourcePlanner
     /// The resources of a flavour with <paramref name="counts"/> VNFCs per VDU. With a <paramref name="current"/> plan, the
     /// first VNFCs of each VDU keep their keys (and names), as do their ports (by CPD) and volumes (by storage), and the
     /// VLs (by descriptor); new ones get fresh keys; the newest VNFCs beyond a count are left out (scale in).
+    /// A CNF (<paramref name="kubernetes"/> set) is its manifests: one compute per VNFC (pod), and no network, port or
+    /// volume (the manifests hold the Services, claims and the like).
     /// </summary>
     private static VnfResourcePlan Compose(string tenantId, string vnfInstanceId, string opOccId, VnfDeploymentFlavour flavour,
-        IReadOnlyDictionary<string, int> counts, IReadOnlyList<ExtVirtualLinkData> extLinks, LcmPlan? current)
+        IReadOnlyDictionary<string, int> counts, IReadOnlyList<ExtVirtualLinkData> extLinks, LcmPlan? current, KubernetesDeploymentPlan? kubernetes)
     {
         var shortId = vnfInstanceId.Length > 8 ? vnfInstanceId[..8] : vnfInstanceId;
         var old = current?.Resources;
-        var networks = flavour.VirtualLinks
+        var cnf = kubernetes is not null;
+        var networks = cnf ? [] : flavour.VirtualLinks
             .Select(vl => new PlannedNetwork(old?.Networks.FirstOrDefault(n => n.VirtualLinkDescId == vl.Id)?.ResourceKey ?? NewKey(), vl.Id, vl.Cidr, vl.IpVersion))
             .ToList();
         var networkByVl = networks.ToDictionary(n => n.VirtualLinkDescId, n => n.ResourceKey);
@@ -156,6 +166,7 @@ public static class ResourcePlanner
                 var vnfcKey = kept?.ResourceKey ?? NewKey();
                 computes.Add(new PlannedCompute(vnfcKey, vdu.Id, kept?.Name ?? $"{vdu.Name}-{shortId}-{i}",
                     vdu.NumVirtualCpu ?? 1, vdu.VirtualMemSizeMiB ?? 512, vdu.SwImage?.Name, ZoneId: kept?.ZoneId));
+                if (cnf) continue;
                 foreach (var storageId in vdu.VirtualStorageIds)
                 {
                     var storage = flavour.VirtualStorages.FirstOrDefault(s => s.Id == storageId);
@@ -177,7 +188,79 @@ public static class ResourcePlanner
                 }
             }
         }
-        return new VnfResourcePlan(tenantId, vnfInstanceId, opOccId, networks, computes, ports, volumes);
+        return new VnfResourcePlan(tenantId, vnfInstanceId, opOccId, networks, computes, ports, volumes) { Kubernetes = kubernetes };
+    }
+
+    /// <summary>additionalParams naming the manifests to deploy, in order (Tacker's name).</summary>
+    public const string KubernetesDefFilesParam = "lcm-kubernetes-def-files";
+
+    /// <summary>additionalParams naming the namespace of manifests that name none (Tacker's name).</summary>
+    public const string NamespaceParam = "namespace";
+
+    /// <summary>
+    /// The CNF part of a plan (null for a VM-based VNF: the package has no Kubernetes manifest): the manifests of
+    /// additionalParams "lcm-kubernetes-def-files" in that order, as Tacker deploys them, else those of
+    /// <paramref name="current"/> (change_vnfpkg / change_flavour keep the selection when the new package holds the same
+    /// files), else every manifest of the package; each VDU's workload is the one named by its <c>properties.name</c>; the
+    /// namespace is the current one (an instance does not move), else additionalParams "namespace", else the driver's default.
+    /// 422 (<see cref="UnprocessableProblem"/>) when a named file is not a manifest of the package.
+    /// </summary>
+    public static KubernetesDeploymentPlan? KubernetesPlan(KnownVnfd known, VnfDeploymentFlavour flavour, JsonObject? additionalParams,
+        KubernetesDeploymentPlan? current = null)
+    {
+        var files = known.Package.KubernetesManifests ?? new Dictionary<string, byte[]>();
+        var manifests = KubernetesArtifacts.Find(files.Keys, files.GetValueOrDefault, known.Vnfd)
+            .Where(a => a.Kind == KubernetesArtifactKind.Manifest && files.ContainsKey(a.Path)).Select(a => a.Path).ToList();
+        var requested = additionalParams?[KubernetesDefFilesParam];
+        if (manifests.Count == 0)
+        {
+            if (requested is not null)
+                throw new UnprocessableProblem($"additionalParams \"{KubernetesDefFilesParam}\" names Kubernetes manifests, but the VNF package {known.Package.VnfPkgId} has none (Files/kubernetes/).");
+            return null;
+        }
+
+        List<string> paths;
+        if (requested is not null)
+        {
+            if (requested is not JsonArray array || array.Count == 0 || array.Any(n => n is not JsonValue v || !v.TryGetValue<string>(out _)))
+                throw new UnprocessableProblem($"additionalParams \"{KubernetesDefFilesParam}\" must be a non-empty array of the package's manifest paths (e.g. \"Files/kubernetes/deployment.yaml\").");
+            paths = array.Select(n => n!.GetValue<string>()).ToList();
+            var unknown = paths.Where(p => !manifests.Contains(p)).ToList();
+            if (unknown.Count > 0)
+                throw new UnprocessableProblem($"additionalParams \"{KubernetesDefFilesParam}\" names {string.Join(", ", unknown.Select(p => $"\"{p}\""))}, which {(unknown.Count == 1 ? "is" : "are")} not a Kubernetes manifest of the VNF package (it has: {string.Join(", ", manifests)}).");
+            if (paths.Distinct(StringComparer.Ordinal).Count() != paths.Count)
+                throw new UnprocessableProblem($"additionalParams \"{KubernetesDefFilesParam}\" names a file more than once.");
+        }
+        else if (current is not null)
+        {
+            paths = current.Manifests.Select(m => m.Path).ToList();
+            var gone = paths.Where(p => !manifests.Contains(p)).ToList();
+            if (gone.Count > 0)
+                throw new UnprocessableProblem($"The target VNF package has no manifest {string.Join(", ", gone)} of the current deployment: name the manifests to deploy in additionalParams \"{KubernetesDefFilesParam}\".");
+        }
+        else
+        {
+            paths = manifests;
+        }
+
+        string? ns = current?.Namespace;
+        if (current is null && additionalParams?[NamespaceParam] is { } nsNode)
+        {
+            if (nsNode is not JsonValue nsValue || !nsValue.TryGetValue<string>(out var nsText) || string.IsNullOrWhiteSpace(nsText))
+                throw new UnprocessableProblem($"additionalParams \"{NamespaceParam}\" must be a namespace name.");
+            ns = nsText;
+        }
+
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        var list = new List<KubernetesManifest>();
+        foreach (var path in paths)
+        {
+            string text;
+            try { text = utf8.GetString(files[path]).TrimStart('\uFEFF'); }
+            catch (DecoderFallbackException) { throw new UnprocessableProblem($"The Kubernetes manifest \"{path}\" is not UTF-8 text."); }
+            list.Add(new KubernetesManifest(path, text));
+        }
+        return new KubernetesDeploymentPlan(list, flavour.Vdus.ToDictionary(v => v.Id, v => v.Name), ns);
     }
 
     /// <summary>SOL003 9.5.3.2: one ResourceDefinition per resource to add; its id is the plan's resource key.</summary>

@@ -107,6 +107,8 @@ public static class VnfLcmApi
         db.VnfInstances.Add(record);
         // SOL003 5.3.7 / 5.5.2.18: subscribers learn of the new identifier, in the same transaction.
         await notifier.QueueIdentifierAsync(db, record, LcmNotifier.CreationNotification, ct);
+        // SOL005 9.5.4.5: the NFVO keeps the package's usageState; it learns of each user through the outbox.
+        db.AddOutboxMessage(new VnfPackageUsed(record.TenantId, record.VnfdId, record.Id, record.CreatedAt));
         await db.SaveChangesAsync(ct);
         var body = ToSol(record, http);
         return SolResults.Json(body, StatusCodes.Status201Created, body.Links.Self.Href);
@@ -138,6 +140,7 @@ public static class VnfLcmApi
             throw new ConflictProblem($"VNF instance {vnfInstanceId} still has resources in the VIM left by a failed instantiation; instantiate and terminate it to remove them.");
         db.VnfInstances.Remove(record);
         await notifier.QueueIdentifierAsync(db, record, LcmNotifier.DeletionNotification, ct);
+        db.AddOutboxMessage(new VnfPackageReleased(record.TenantId, record.VnfdId, record.Id, DateTime.UtcNow));
         await db.SaveChangesAsync(ct);
         return Results.NoContent();
     }
@@ -163,6 +166,8 @@ public static class VnfLcmApi
                 throw new UnprocessableProblem($"extVirtualLinks names cpdId \"{cp.CpdId}\", which is no external CP of flavour \"{flavour.FlavourId}\".");
         if (request.VimConnectionInfo is { Count: > 0 })
             throw new NotImplementedProblem("vimConnectionInfo in InstantiateVnfRequest is not built yet: the NFVO's grant chooses the VIM.");
+        // A CNF: the manifests named by additionalParams (lcm-kubernetes-def-files) must be the package's (422 now, not later).
+        ResourcePlanner.KubernetesPlan(known, flavour, request.AdditionalParams);
 
         var op = await StartOperationAsync(db, notifier, instance, LcmOperationType.Instantiate, JsonNode.Parse(SolJson.Serialize(request))!, ct);
         return SolResults.Accepted(http.Uri($"/vnflcm/v2/vnf_lcm_op_occs/{op.Id}"));

@@ -106,7 +106,7 @@ public sealed class LccnSubscriptionRecord
     public DateTime CreatedAt { get; set; }
 }
 
-public class VnfmDbContext(DbContextOptions options, TenantContext tenant) : DbContext(options)
+public partial class VnfmDbContext(DbContextOptions options, TenantContext tenant) : DbContext(options)
 {
     public DbSet<VnfInstanceRecord> VnfInstances => Set<VnfInstanceRecord>();
     public DbSet<VnfLcmOpOccRecord> VnfLcmOpOccs => Set<VnfLcmOpOccRecord>();
@@ -154,6 +154,7 @@ public class VnfmDbContext(DbContextOptions options, TenantContext tenant) : DbC
             e.HasIndex(x => x.TenantId);
             e.HasQueryFilter(x => x.TenantId == TenantId);
         });
+        ConfigureVimResync(model); // VimResync.cs: observed VIM state and drift per instance
         model.AddOutbox();
         model.AddNotificationDeliveries();
     }

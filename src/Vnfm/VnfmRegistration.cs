@@ -26,9 +26,11 @@ public static class VnfmRegistration
             WatchdogMinAge = TimeSpan.FromSeconds(config.GetValue("Vnfm:Watchdog:MinAgeSeconds", 120.0)),
         });
         services.AddSingleton<VnfdCatalog>();
+        services.AddGrantClients(config);
         services.AddSingleton<LcmNotifier>();
         services.AddScoped<LcmOperationRunner>();
         services.AddScoped<LcmWatchdog>();
+        services.AddScoped<VimResync>(); // VimResync.cs: VIM drift (ADR-0008)
         services.AddSingleton<VimDriverRegistry>();
         services.AddSingleton(new NotificationOptions());
         services.AddHttpClient(NotificationDispatcher<VnfmDbContext>.HttpClientName);

@@ -44,6 +44,9 @@ public sealed class Slice(string nfvoUrl, string vnfmUrl, ITestOutputHelper outp
         Assert.Equal("Company", created.Body["vnfProvider"]!.GetValue<string>());
         Assert.EndsWith($"/vnflcm/v2/vnf_instances/{InstanceId}", created.Location);
 
+        // SOL005 9.5.4.5: the package is IN_USE while an instance uses it (the VNFM tells the NFVO over the bus).
+        await WaitForUsageStateAsync("IN_USE");
+
         // Invalid: a vnfdId that nothing onboarded -> 422 ProblemDetails.
         await ExpectProblemAsync(HttpMethod.Post, $"{vnfmUrl}/vnflcm/v2/vnf_instances", new JsonObject { ["vnfdId"] = "no-such-vnfd" },
             HttpStatusCode.UnprocessableEntity, "no-such-vnfd");
@@ -103,6 +106,20 @@ public sealed class Slice(string nfvoUrl, string vnfmUrl, ITestOutputHelper outp
         using (var deleted = await SendAsync(HttpMethod.Delete, $"{vnfmUrl}/vnflcm/v2/vnf_instances/{InstanceId}"))
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         await ExpectProblemAsync(HttpMethod.Get, $"{vnfmUrl}/vnflcm/v2/vnf_instances/{InstanceId}", null, HttpStatusCode.NotFound, InstanceId);
+        await WaitForUsageStateAsync("NOT_IN_USE");
+    }
+
+    private async Task WaitForUsageStateAsync(string usageState)
+    {
+        var deadline = DateTime.UtcNow + OpTimeout;
+        string state;
+        do
+        {
+            state = (await GetJsonAsync($"{nfvoUrl}/vnfpkgm/v2/vnf_packages/{PackageId}"))["usageState"]!.GetValue<string>();
+            if (state == usageState) return;
+            await Task.Delay(100);
+        } while (DateTime.UtcNow < deadline);
+        Assert.Fail($"package {PackageId} usageState is {state}, expected {usageState}");
     }
 
     /// <summary>SOL005 9.4.2/9.4.5: create the package resource, upload the CSAR, wait for ONBOARDED + ENABLED.</summary>

@@ -53,7 +53,7 @@ public sealed class Subscriber : IAsyncDisposable
         while (true)
         {
             var states = Notifications
-                .Where(n => n.GetProperty("vnfLcmOpOccId").GetString() == opOccId)
+                .Where(n => n.TryGetProperty("vnfLcmOpOccId", out var id) && id.GetString() == opOccId)
                 .Select(n => (n.GetProperty("operationState").GetString()!, n.GetProperty("notificationStatus").GetString()!))
                 .ToList();
             if (states.Any(s => s.Item1 == finalState) || DateTime.UtcNow > deadline) return states;

@@ -17,73 +17,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Mano.Nfvo.Tests;
 
-/// <summary>
-/// The NFVO as the Host composes it (same registrations), on TestServer, SQLite and MassTransit's in-memory bus:
-/// upload -> outbox -> bus -> onboarding consumer, and the bus request consumers.
-/// The "X-Test-Tenant" header picks the tenant of a request (the Host's authentication does that for real).
-/// </summary>
-public sealed class NfvoTestHost : IAsyncLifetime
-{
-    public const long MaxPackageBytes = 4L << 20;
-    private readonly SqliteNfvoDatabase _db = new();
-    private WebApplication? _app;
-
-    public IServiceProvider Services => _app!.Services;
-
-    public HttpClient Client(string tenant)
-    {
-        var client = _app!.GetTestClient();
-        client.DefaultRequestHeaders.Add("X-Test-Tenant", tenant);
-        return client;
-    }
-
-    public async ValueTask InitializeAsync()
-    {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Nfvo:MaxPackageBytes"] = MaxPackageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Nfvo:ApiRoot"] = "http://nfvo.test",
-            ["Auth:DefaultTenant"] = "default",
-        });
-        builder.Services.AddSingleton<WorkSignal>();
-        builder.Services.AddSingleton<WorkSignalInterceptor>();
-        builder.Services.AddScoped<TenantContext>();
-        builder.Services.AddNfvo(builder.Configuration, _db.Settings);
-        builder.Services.AddMassTransit(x =>
-        {
-            x.AddNfvoConsumers();
-            x.UsingInMemory((ctx, cfg) => cfg.ConfigureEndpoints(ctx));
-        });
-        builder.Services.AddExceptionHandler<SolExceptionHandler>();
-        builder.Services.AddProblemDetails();
-        _app = builder.Build();
-        _app.UseExceptionHandler();
-        _app.Use((ctx, next) =>
-        {
-            if (ctx.Request.Headers["X-Test-Tenant"].FirstOrDefault() is { } t)
-                ctx.RequestServices.GetRequiredService<TenantContext>().Set(t);
-            return next(ctx);
-        });
-        _app.MapNfvoApis();
-        await _app.Services.MigrateNfvoAsync(CancellationToken.None);
-        await _app.StartAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-        await _db.DisposeAsync();
-    }
-}
-
-public sealed class HttpApiTests(NfvoTestHost host) : IClassFixture<NfvoTestHost>
+public abstract class HttpApiTests(NfvoTestHost host)
 {
     private const string Root = "/vnfpkgm/v2/vnf_packages";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -290,6 +224,10 @@ public sealed class HttpApiTests(NfvoTestHost host) : IClassFixture<NfvoTestHost
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"{Root}/{info.Id}", Ct)).StatusCode);
     }
 }
+
+public sealed class SqliteHttpApiTests(SqliteNfvoTestHost host) : HttpApiTests(host), IClassFixture<SqliteNfvoTestHost>;
+
+public sealed class PostgresHttpApiTests(PostgresNfvoTestHost host) : HttpApiTests(host), IClassFixture<PostgresNfvoTestHost>;
 
 public sealed class VnfdContentNegotiationTests
 {

@@ -34,7 +34,7 @@ public abstract class NfvoDbTests(ITestDatabase<NfvoDbContext> database)
     private async Task<OnboardingOutcome> OnboardAsync(string id, string? tenant = null)
     {
         await using var db = Db(tenant);
-        return await new VnfPackageOnboarder(db, NullLogger<VnfPackageOnboarder>.Instance).OnboardAsync(id, Ct);
+        return await new VnfPackageOnboarder(db, new PkgmNotifier(new NfvoOptions()), NullLogger<VnfPackageOnboarder>.Instance).OnboardAsync(id, Ct);
     }
 
     private async Task<VnfPackage> ReadAsync(string id, string? tenant = null)
@@ -361,31 +361,10 @@ public abstract class NfvoDbTests(ITestDatabase<NfvoDbContext> database)
         var grant = Assert.IsType<Grant>(result.Grant);
         Assert.Null(grant.AddResources);
         Assert.Equal(["old-1", "old-2"], grant.RemoveResources!.Select(r => r.ResourceDefinitionId));
-        Assert.All(grant.RemoveResources!, r => Assert.Equal("sandbox", r.VimConnectionId));
+        Assert.All(grant.RemoveResources!, r => Assert.Null(r.VimConnectionId)); // SOL003 9.5.3.3: for new resources only
     }
 
-    [Fact]
-    public async Task Zones_are_handed_out_round_robin()
-    {
-        await OnboardedHelloWorldAsync();
-        await using (var db = Db())
-        {
-            db.Vims.Add(new Vim
-            {
-                Id = "two-zones", TenantId = db.TenantId, Name = "two zones", VimType = "MANO.SANDBOX.V_1",
-                InterfaceInfo = "{}", AvailabilityZones = """["az-a","az-b"]""", IsDefault = true, CreatedAt = DateTime.UtcNow,
-            });
-            await db.SaveChangesAsync(Ct);
-        }
-        var zones = new List<string>();
-        for (var i = 0; i < 3; i++)
-        {
-            var grant = (await DecideAsync(Request(LcmOperationType.Instantiate))).Grant!;
-            Assert.Equal("two-zones", grant.VimConnectionInfo!.Keys.Single());
-            zones.Add(grant.Zones!.Single().ZoneId);
-        }
-        Assert.Equal(["az-a", "az-b", "az-a"], zones);
-    }
+    // Zone placement (least loaded zone, affinity / anti-affinity): GrantDecisionTests.
 
     [Fact]
     public async Task Seeding_the_sandbox_VIM_is_idempotent_and_per_tenant()

@@ -115,10 +115,21 @@ public static class SolSchemas
     /// <item>SOL003 IpOverEthernetAddressInfo carries <c>oneOf: [required: [addresses]], [required: [addressRange]]</c>
     /// on itself, while the GS (5.5.3.10 / 4.4.1.10c, "exactly one of addresses or addressRange shall be present")
     /// means each entry of <c>ipAddresses</c>: the oneOf is moved to <c>ipAddresses.items</c>.</item>
+    /// <item>SOL003 General_Definitions Checksum is a placeholder <c>type: string</c> ("#no definition found"); SOL003
+    /// 4.4.1.x and SOL005 Checksum are an object of algorithm and hash: it is validated as that object.</item>
+    /// <item>SOL005 VnfPkgInfo.compatibleSpecificationVersions is one Version string, while the GS (9.5.2.5,
+    /// cardinality 0..N) and the SOL003 document make it an array of Version: validated as an array.</item>
+    /// <item>SOL005 PkgmNotificationsFilter.notificationTypes is one string, while the GS (9.5.3.2, 0..N) and SOL003
+    /// make it an array; and both documents require exactly one of vnfProductsFromProviders / vnfdId / vnfPkgId
+    /// (oneOf), while the GS makes each optional and only says they "should not be used both": notificationTypes is
+    /// validated as an array of the enum, the oneOf is dropped.</item>
     /// </list>
     /// </summary>
     public static IReadOnlyList<string> Errata { get; } =
     [
+        "SOL003 General_Definitions Checksum: placeholder string replaced by the object (algorithm, hash)",
+        "SOL005 VnfPkgInfo.compatibleSpecificationVersions: Version string validated as an array of Version",
+        "SOL005/SOL003 PkgmNotificationsFilter: notificationTypes validated as an array; oneOf(vnfProductsFromProviders, vnfdId, vnfPkgId) dropped",
         "SOL003 VnfLcmOpOccs.Get.200 / Subscriptions.Get.200: item schema instead of array (validated as array)",
         "SOL003 VnfLcmOpOcc: unconditional oneOf(changedInfo, modificationsTriggeredByVnfPkgChange) dropped",
         "SOL003 IpOverEthernetAddressInfo: oneOf(addresses, addressRange) moved from the object to ipAddresses.items",
@@ -126,6 +137,22 @@ public static class SolSchemas
 
     private static void ApplyErrata(string definitionName, JsonObject definition)
     {
+        if (definitionName.StartsWith("Checksum", StringComparison.Ordinal) && definition["type"]?.GetValue<string>() == "string")
+        {
+            definition["type"] = "object";
+            definition["required"] = new JsonArray("algorithm", "hash");
+            definition["properties"] = new JsonObject { ["algorithm"] = new JsonObject { ["type"] = "string" }, ["hash"] = new JsonObject { ["type"] = "string" } };
+        }
+        if (definitionName.StartsWith("VnfPkgInfo", StringComparison.Ordinal)
+            && definition["properties"]?["compatibleSpecificationVersions"] is JsonObject csv && csv["type"]?.GetValue<string>() != "array")
+            definition["properties"]!["compatibleSpecificationVersions"] = new JsonObject { ["type"] = "array", ["items"] = csv.DeepClone() };
+        if (definitionName.StartsWith("PkgmNotificationsFilter", StringComparison.Ordinal))
+        {
+            definition.Remove("oneOf");
+            definition.Remove("anyOf");
+            if (definition["properties"]?["notificationTypes"] is JsonObject nt && nt["type"]?.GetValue<string>() == "string")
+                definition["properties"]!["notificationTypes"] = new JsonObject { ["type"] = "array", ["items"] = nt.DeepClone() };
+        }
         if (definitionName == "VnfLcmOpOcc" && definition["oneOf"] is JsonArray alternatives
             && alternatives.All(a => a is JsonObject o && o.Count == 1 && o["required"] is JsonArray { Count: 1 } r
                                      && r[0]!.GetValue<string>() is "changedInfo" or "modificationsTriggeredByVnfPkgChange"))
@@ -148,7 +175,11 @@ public static class SolSchemas
         {
             var file = ApiFile(api);
             var doc = Load(file);
-            var operation = doc["paths"]?[path]?[method.ToLowerInvariant()]
+            // A path item may itself be a $ref (e.g. /api_versions -> ../../endpoints/SOL002SOL003_endpoints.yaml):
+            // its operations' $refs are relative to the file it lives in.
+            var pathItem = doc["paths"]?[path];
+            if (pathItem is { } item) (pathItem, file) = Deref(item, file);
+            var operation = pathItem?[method.ToLowerInvariant()]
                             ?? throw new ArgumentException($"{api} has no operation {method} {path} (paths: {string.Join(", ", doc["paths"]!.AsObject().Select(p => p.Key))})");
             JsonNode? holder;
             string holderFile;

@@ -84,6 +84,11 @@ public sealed class SandboxVimDriver(SandboxCloud cloud) : IVimDriver
             foreach (var p in plan.Ports) wanted.Add((VimResourceKind.Port, p.ResourceKey));
             foreach (var v in plan.Volumes) wanted.Add((VimResourceKind.Volume, v.ResourceKey));
             var unwanted = existing.Where(r => r.ResourceKey is null || !wanted.Contains((r.Kind, r.ResourceKey))).ToList();
+            // A kept port still on a network that goes away (e.g. change_flavour moves a CP to another VL) must go
+            // first, or the network cannot be deleted; the ensure below re-creates it on its planned network.
+            var doomedNetworks = unwanted.Where(r => r.Kind == VimResourceKind.Network).Select(r => r.ResourceId).ToHashSet();
+            unwanted.AddRange(existing.Where(r => r.Kind == VimResourceKind.Port && !unwanted.Contains(r)
+                && r.Attributes.TryGetValue(VimAttributes.NetworkId, out var net) && doomedNetworks.Contains(net)));
             if (unwanted.Count > 0)
             {
                 await DeleteAsync(tenant, unwanted, ct).ConfigureAwait(false);

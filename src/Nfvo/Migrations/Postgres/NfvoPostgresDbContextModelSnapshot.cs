@@ -23,6 +23,68 @@ namespace Mano.Nfvo.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Mano.Common.NotificationDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("AbandonedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Authentication")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CallbackUri")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NotificationType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveredAt", "AbandonedAt", "SubscriptionId");
+
+                    b.ToTable("notification_deliveries", "nfvo");
+                });
+
             modelBuilder.Entity("Mano.Common.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -72,7 +134,6 @@ namespace Mano.Nfvo.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Grant")
-                        .IsRequired()
                         .HasColumnType("text");
 
                     b.Property<string>("Operation")
@@ -80,9 +141,20 @@ namespace Mano.Nfvo.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Rejection")
+                        .HasColumnType("text");
+
                     b.Property<string>("Request")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("TenantId")
                         .IsRequired()
@@ -113,6 +185,128 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.ToTable("grants", "nfvo");
                 });
 
+            modelBuilder.Entity("Mano.Nfvo.GrantedResource", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("VnfInstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ResourceDefinitionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("GrantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("GrantedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("MemoryMiB")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ResourceTemplateId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("StorageGiB")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Vcpus")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("VimId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("VimResourceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("VnfdId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("ZoneId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.HasKey("TenantId", "VnfInstanceId", "ResourceDefinitionId");
+
+                    b.HasIndex("TenantId", "VimId");
+
+                    b.ToTable("granted_resources", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.PkgmSubscriptionRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Authentication")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CallbackUri")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Filter")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("pkgm_subscriptions", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.TenantQuota", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("MaxMemoryMiB")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("MaxStorageGiB")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("MaxVcpus")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxVnfcs")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Serial")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("tenant_quotas", "nfvo");
+                });
+
             modelBuilder.Entity("Mano.Nfvo.Vim", b =>
                 {
                     b.Property<string>("TenantId")
@@ -123,7 +317,14 @@ namespace Mano.Nfvo.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<string>("AccessInfo")
+                    b.Property<string>("AccessInfoCiphertext")
+                        .HasColumnType("text");
+
+                    b.Property<string>("AccessInfoKeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("AccessInfoMasked")
                         .HasColumnType("text");
 
                     b.Property<string>("AvailabilityZones")
@@ -132,6 +333,12 @@ namespace Mano.Nfvo.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Extra")
+                        .HasColumnType("text");
 
                     b.Property<string>("InterfaceInfo")
                         .IsRequired()
@@ -145,6 +352,20 @@ namespace Mano.Nfvo.Migrations.Postgres
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("StatusCheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StatusDetail")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -156,7 +377,39 @@ namespace Mano.Nfvo.Migrations.Postgres
 
                     b.HasKey("TenantId", "Id");
 
+                    b.HasIndex("TenantId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_vims_one_default_per_tenant")
+                        .HasFilter("\"IsDefault\"");
+
                     b.ToTable("vims", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.VimCapacity", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("VimId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int?>("MaxInstances")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("MaxMemoryMiB")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("MaxStorageGiB")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("MaxVcpus")
+                        .HasColumnType("integer");
+
+                    b.HasKey("TenantId", "VimId");
+
+                    b.ToTable("vim_capacities", "nfvo");
                 });
 
             modelBuilder.Entity("Mano.Nfvo.VnfPackage", b =>
@@ -165,6 +418,15 @@ namespace Mano.Nfvo.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("AdditionalArtifacts")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ArtifactSecurityFiles")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CertificatePath")
+                        .HasColumnType("text");
+
                     b.Property<string>("ChecksumAlgorithm")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -172,6 +434,9 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.Property<string>("ChecksumHash")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
+
+                    b.Property<string>("CompatibleSpecificationVersions")
+                        .HasColumnType("text");
 
                     b.Property<long?>("ContentSize")
                         .HasColumnType("bigint");
@@ -183,6 +448,9 @@ namespace Mano.Nfvo.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("EntryDefinitions")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ManifestPath")
                         .HasColumnType("text");
 
                     b.Property<string>("OnboardingFailureDetails")
@@ -197,6 +465,15 @@ namespace Mano.Nfvo.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<string>("PackageSecurityOption")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SigningCertificate")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SoftwareImages")
+                        .HasColumnType("text");
 
                     b.Property<string>("TenantId")
                         .IsRequired()
@@ -273,6 +550,57 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.ToTable("vnf_package_contents", "nfvo");
                 });
 
+            modelBuilder.Entity("Mano.Nfvo.VnfPackageFetch", b =>
+                {
+                    b.Property<string>("VnfPkgId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("AddressInformation")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Credentials")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("VnfPkgId");
+
+                    b.ToTable("vnf_package_fetches", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.VnfPackageUsage", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("VnfdId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("VnfInstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("InUse")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TenantId", "VnfdId", "VnfInstanceId");
+
+                    b.ToTable("vnf_package_usages", "nfvo");
+                });
+
             modelBuilder.Entity("Mano.Nfvo.VnfPackageVnfdFile", b =>
                 {
                     b.Property<string>("VnfPkgId")
@@ -302,6 +630,15 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.HasOne("Mano.Nfvo.VnfPackage", null)
                         .WithOne()
                         .HasForeignKey("Mano.Nfvo.VnfPackageContent", "VnfPkgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.VnfPackageFetch", b =>
+                {
+                    b.HasOne("Mano.Nfvo.VnfPackage", null)
+                        .WithOne()
+                        .HasForeignKey("Mano.Nfvo.VnfPackageFetch", "VnfPkgId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

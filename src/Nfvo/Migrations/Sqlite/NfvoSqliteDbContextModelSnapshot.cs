@@ -17,6 +17,66 @@ namespace Mano.Nfvo.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Mano.Common.NotificationDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AbandonedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Authentication")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CallbackUri")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NotificationType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveredAt", "AbandonedAt", "SubscriptionId");
+
+                    b.ToTable("notification_deliveries", (string)null);
+                });
+
             modelBuilder.Entity("Mano.Common.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -64,7 +124,6 @@ namespace Mano.Nfvo.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Grant")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Operation")
@@ -72,8 +131,19 @@ namespace Mano.Nfvo.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Rejection")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Request")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TenantId")
@@ -105,6 +175,128 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.ToTable("grants", (string)null);
                 });
 
+            modelBuilder.Entity("Mano.Nfvo.GrantedResource", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VnfInstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceDefinitionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GrantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("GrantedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MemoryMiB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResourceTemplateId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StorageGiB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Vcpus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VimId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VimResourceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VnfdId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ZoneId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TenantId", "VnfInstanceId", "ResourceDefinitionId");
+
+                    b.HasIndex("TenantId", "VimId");
+
+                    b.ToTable("granted_resources", (string)null);
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.PkgmSubscriptionRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Authentication")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CallbackUri")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Filter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("pkgm_subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.TenantQuota", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MaxMemoryMiB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MaxStorageGiB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxVcpus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxVnfcs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Serial")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("tenant_quotas", (string)null);
+                });
+
             modelBuilder.Entity("Mano.Nfvo.Vim", b =>
                 {
                     b.Property<string>("TenantId")
@@ -115,7 +307,14 @@ namespace Mano.Nfvo.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("AccessInfo")
+                    b.Property<string>("AccessInfoCiphertext")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccessInfoKeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccessInfoMasked")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("AvailabilityZones")
@@ -123,6 +322,12 @@ namespace Mano.Nfvo.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Extra")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InterfaceInfo")
@@ -137,6 +342,20 @@ namespace Mano.Nfvo.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StatusCheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusDetail")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
@@ -148,7 +367,39 @@ namespace Mano.Nfvo.Migrations.Sqlite
 
                     b.HasKey("TenantId", "Id");
 
+                    b.HasIndex("TenantId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_vims_one_default_per_tenant")
+                        .HasFilter("\"IsDefault\"");
+
                     b.ToTable("vims", (string)null);
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.VimCapacity", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VimId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MaxInstances")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MaxMemoryMiB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MaxStorageGiB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxVcpus")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId", "VimId");
+
+                    b.ToTable("vim_capacities", (string)null);
                 });
 
             modelBuilder.Entity("Mano.Nfvo.VnfPackage", b =>
@@ -157,12 +408,24 @@ namespace Mano.Nfvo.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AdditionalArtifacts")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ArtifactSecurityFiles")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CertificatePath")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ChecksumAlgorithm")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ChecksumHash")
                         .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompatibleSpecificationVersions")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ContentSize")
@@ -177,6 +440,9 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.Property<string>("EntryDefinitions")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ManifestPath")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OnboardingFailureDetails")
                         .HasColumnType("TEXT");
 
@@ -188,6 +454,15 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.Property<string>("OperationalState")
                         .IsRequired()
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PackageSecurityOption")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SigningCertificate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SoftwareImages")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TenantId")
@@ -265,6 +540,57 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.ToTable("vnf_package_contents", (string)null);
                 });
 
+            modelBuilder.Entity("Mano.Nfvo.VnfPackageFetch", b =>
+                {
+                    b.Property<string>("VnfPkgId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddressInformation")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Credentials")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VnfPkgId");
+
+                    b.ToTable("vnf_package_fetches", (string)null);
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.VnfPackageUsage", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VnfdId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VnfInstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("InUse")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TenantId", "VnfdId", "VnfInstanceId");
+
+                    b.ToTable("vnf_package_usages", (string)null);
+                });
+
             modelBuilder.Entity("Mano.Nfvo.VnfPackageVnfdFile", b =>
                 {
                     b.Property<string>("VnfPkgId")
@@ -294,6 +620,15 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.HasOne("Mano.Nfvo.VnfPackage", null)
                         .WithOne()
                         .HasForeignKey("Mano.Nfvo.VnfPackageContent", "VnfPkgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.VnfPackageFetch", b =>
+                {
+                    b.HasOne("Mano.Nfvo.VnfPackage", null)
+                        .WithOne()
+                        .HasForeignKey("Mano.Nfvo.VnfPackageFetch", "VnfPkgId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

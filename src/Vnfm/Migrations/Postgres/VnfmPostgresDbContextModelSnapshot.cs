@@ -325,6 +325,46 @@ namespace Mano.Vnfm.Migrations.Postgres
 
                     b.ToTable("vnf_lcm_op_occs", "vnfm");
                 });
+
+            modelBuilder.Entity("Mano.Vnfm.VnfResyncRecord", b =>
+                {
+                    b.Property<string>("VnfInstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Drift")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("DriftedSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Observed")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("VnfInstanceId");
+
+                    b.HasIndex("TenantId", "State");
+
+                    b.ToTable("vnf_resync_states", "vnfm");
+                });
 #pragma warning restore 612, 618
         }
     }

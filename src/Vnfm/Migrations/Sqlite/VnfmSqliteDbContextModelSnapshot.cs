@@ -315,6 +315,46 @@ namespace Mano.Vnfm.Migrations.Sqlite
 
                     b.ToTable("vnf_lcm_op_occs", (string)null);
                 });
+
+            modelBuilder.Entity("Mano.Vnfm.VnfResyncRecord", b =>
+                {
+                    b.Property<string>("VnfInstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Drift")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DriftedSince")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Observed")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VnfInstanceId");
+
+                    b.HasIndex("TenantId", "State");
+
+                    b.ToTable("vnf_resync_states", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }
