@@ -15,7 +15,18 @@ namespace Mano.Nfvo;
 /// </summary>
 public sealed partial class VnfPackageUsageTracker(NfvoDbContext db, ILogger<VnfPackageUsageTracker> logger)
 {
+    // Usage events are rare; applying them one at a time per process removes the in-process races between events of
+    // different instances of one VNFD. Across NFVO replicas the package row's optimistic concurrency check remains.
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
     public async Task ApplyAsync(string vnfdId, string vnfInstanceId, bool inUse, DateTime occurredAt, CancellationToken ct)
+    {
+        await OneAtATime.WaitAsync(ct);
+        try { await ApplyWithRetriesAsync(vnfdId, vnfInstanceId, inUse, occurredAt, ct); }
+        finally { OneAtATime.Release(); }
+    }
+
+    private async Task ApplyWithRetriesAsync(string vnfdId, string vnfInstanceId, bool inUse, DateTime occurredAt, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -57,12 +68,12 @@ public sealed partial class VnfPackageUsageTracker(NfvoDbContext db, ILogger<Vnf
         {
             var others = await db.VnfPackageUsages.AnyAsync(u => u.VnfdId == vnfdId && u.VnfInstanceId != vnfInstanceId && u.InUse, ct);
             var state = inUse || others ? PackageUsageState.InUse : PackageUsageState.NotInUse;
-            if (package.UsageState != state)
-            {
-                package.UsageState = state;
-                package.UpdatedAt = DateTime.UtcNow;
-                LogUsage(package.Id, vnfdId, state);
-            }
+            if (package.UsageState != state) LogUsage(package.Id, vnfdId, state);
+            package.UsageState = state;
+            // Always touch the package row (its Version is bumped on every update): two concurrent events for
+            // different instances would otherwise each read the other's old usage and both keep a stale state
+            // (write skew); with the row touched, the later commit fails its concurrency check and is retried.
+            package.UpdatedAt = DateTime.UtcNow;
         }
         else
             LogNoPackage(vnfdId, vnfInstanceId);
