@@ -27,6 +27,7 @@ namespace Mano.Vnfm;
 ///   POST   /vnf_instances/{vnfInstanceId}/change_ext_conn change ext conn   5.4.11.3.1 -> 202
 ///   POST   /vnf_instances/{vnfInstanceId}/change_vnfpkg   change vnf pkg    5.4.11a.3.1 -> 202
 ///   POST   /vnf_instances/{vnfInstanceId}/{create_snapshot|revert_to_snapshot}  -> 501 (not built)
+///   *      /vnf_snapshots[/{vnfSnapshotInfoId}[/vnf_state_snapshot]]            -> 501 (not built)
 ///   GET    /vnf_lcm_op_occs                               query             5.4.12.3.2
 ///   GET    /vnf_lcm_op_occs/{vnfLcmOpOccId}               read              5.4.13.3.2
 ///   POST   /vnf_lcm_op_occs/{vnfLcmOpOccId}/retry         retry             5.4.14.3.1 -> 202
@@ -59,6 +60,10 @@ public static class VnfLcmApi
         api.MapPost("/vnf_instances/{vnfInstanceId}/change_vnfpkg", ChangeVnfpkg);
         foreach (var task in new[] { "create_snapshot", "revert_to_snapshot" })
             api.MapPost($"/vnf_instances/{{vnfInstanceId}}/{task}", NotBuilt($"The {task} operation"));
+        // SOL003 "VNF snapshots" resources: not built; answered with 501 rather than an unexplained 404.
+        api.MapMethods("/vnf_snapshots", ["GET", "POST"], NotBuilt("The VNF snapshots resource (/vnf_snapshots)"));
+        api.MapMethods("/vnf_snapshots/{vnfSnapshotInfoId}", ["GET", "PATCH", "DELETE"], NotBuilt("The VNF snapshots resource (/vnf_snapshots)"));
+        api.MapGet("/vnf_snapshots/{vnfSnapshotInfoId}/vnf_state_snapshot", NotBuilt("The VNF snapshots resource (/vnf_snapshots)"));
         api.MapGet("/vnf_lcm_op_occs", ListOpOccs);
         api.MapGet("/vnf_lcm_op_occs/{vnfLcmOpOccId}", GetOpOcc);
         api.MapPost("/vnf_lcm_op_occs/{vnfLcmOpOccId}/retry", Retry);

@@ -60,6 +60,10 @@ public sealed class EmbeddedShapeTests(ITestOutputHelper output) : IAsyncLifetim
         var openApi = JsonNode.Parse(await http.GetStringAsync($"{mano.BaseUrl}/openapi/v1.json", Ct))!;
         Assert.NotNull(openApi["paths"]!["/vnflcm/v2/vnf_instances/{vnfInstanceId}/instantiate"]);
         Assert.Contains("swagger", await http.GetStringAsync($"{mano.BaseUrl}/api-docs/index.html", Ct), StringComparison.OrdinalIgnoreCase);
+        // What is not built says so: 501 with ProblemDetails, not an unexplained 404.
+        using var snapshots = await http.GetAsync($"{mano.BaseUrl}/vnflcm/v2/vnf_snapshots", Ct);
+        Assert.Equal(System.Net.HttpStatusCode.NotImplemented, snapshots.StatusCode);
+        Assert.Equal("application/problem+json", snapshots.Content.Headers.ContentType?.MediaType);
         // Logs are structured: one JSON object per line on stdout.
         var firstLogLine = mano.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries).First();
         Assert.NotNull(JsonNode.Parse(firstLogLine)!["LogLevel"]);
