@@ -25,7 +25,14 @@ public sealed record VnfResourcePlan(
 public sealed record PlannedNetwork(string ResourceKey, string VirtualLinkDescId, string? Cidr, string? IpVersion);
 
 public sealed record PlannedCompute(
-    string ResourceKey, string VduId, string Name, int NumVirtualCpu, long MemoryMiB, string? ImageName, string? ZoneId);
+    string ResourceKey, string VduId, string Name, int NumVirtualCpu, long MemoryMiB, string? ImageName, string? ZoneId)
+{
+    /// <summary>
+    /// The VIM flavour the VNFD asks for by name (SOL001 requested_additional_capability_name, e.g. "m1.tiny"), if any.
+    /// A driver uses it when the VIM has it, and otherwise matches the virtual compute requirements.
+    /// </summary>
+    public string? FlavorName { get; init; }
+}
 
 /// <summary>
 /// A connection point. Exactly one of <see cref="NetworkKey"/> (a planned network of the same plan) and

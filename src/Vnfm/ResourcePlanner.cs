@@ -165,7 +165,8 @@ public static class ResourcePlanner
                 var kept = i < existing.Count ? existing[i] : null;
                 var vnfcKey = kept?.ResourceKey ?? NewKey();
                 computes.Add(new PlannedCompute(vnfcKey, vdu.Id, kept?.Name ?? $"{vdu.Name}-{shortId}-{i}",
-                    vdu.NumVirtualCpu ?? 1, vdu.VirtualMemSizeMiB ?? 512, vdu.SwImage?.Name, ZoneId: kept?.ZoneId));
+                    vdu.NumVirtualCpu ?? 1, vdu.VirtualMemSizeMiB ?? 512, vdu.SwImage?.Name, ZoneId: kept?.ZoneId)
+                { FlavorName = vdu.FlavorName });
                 if (cnf) continue;
                 foreach (var storageId in vdu.VirtualStorageIds)
                 {

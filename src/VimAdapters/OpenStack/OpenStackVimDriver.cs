@@ -385,11 +385,13 @@ public sealed partial class OpenStackVimDriver : IVimDriver
     }
 
     /// <summary>
-    /// The flavor for a VDU: the exact match of vCPUs and memory, else the smallest flavor with at least as many
+    /// The flavor for a VDU: the one the VNFD names if the VIM has it; else the exact match of vCPUs and memory, else the smallest flavor with at least as many
     /// (fewest vCPUs, then least memory, then least disk). A clear error names the biggest available when none fits.
     /// </summary>
     internal static NovaFlavor MatchFlavor(string operation, IReadOnlyList<NovaFlavor> flavors, PlannedCompute c)
     {
+        // The flavour the VNFD names (requested_additional_capability_name), when this VIM has it.
+        if (c.FlavorName is { } wanted && flavors.FirstOrDefault(f => f.Name == wanted) is { } named) return named;
         var fit = flavors.Where(f => f.Vcpus >= c.NumVirtualCpu && f.Ram >= c.MemoryMiB)
             .OrderBy(f => f.Vcpus != c.NumVirtualCpu || f.Ram != c.MemoryMiB ? 1 : 0)
             .ThenBy(f => f.Vcpus).ThenBy(f => f.Ram).ThenBy(f => f.Disk).ThenBy(f => f.Name, StringComparer.Ordinal)
