@@ -11,9 +11,7 @@ public sealed class ScaledShapeTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private readonly string _name = $"mano_e2e_{Guid.NewGuid():N}"[..24];
-    private string _connectionString = "";
-    private string _busUri = "";
+    private ScaledEnvironment? _env;
 
     [Fact]
     public async Task A_VNF_goes_from_package_to_terminate_with_NFVO_and_VNFM_in_separate_processes_on_PostgreSQL_and_RabbitMQ()
@@ -21,9 +19,9 @@ public sealed class ScaledShapeTests(ITestOutputHelper output) : IAsyncLifetime
         var common = new Dictionary<string, string>
         {
             ["Database__Provider"] = "Postgres",
-            ["ConnectionStrings__Mano"] = _connectionString,
+            ["ConnectionStrings__Mano"] = Env.ConnectionString,
             ["Bus__Transport"] = "RabbitMq",
-            ["Bus__RabbitMq__Uri"] = _busUri,
+            ["Bus__RabbitMq__Uri"] = Env.BusUri,
         };
 
         var (exit, log) = await ManoProcess.RunVerbAsync("migrate", new Dictionary<string, string>(common)
@@ -62,38 +60,14 @@ public sealed class ScaledShapeTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private string DataDir(string role) => Path.Combine(Path.GetTempPath(), _name, role);
+    private ScaledEnvironment Env => _env ?? throw new InvalidOperationException("not initialised");
 
-    public async ValueTask InitializeAsync()
-    {
-        var admin = TestPostgres.Admin;
-        var rabbit = System.Environment.GetEnvironmentVariable("MANO_TEST_RABBITMQ")
-                     ?? throw new InvalidOperationException("set MANO_TEST_RABBITMQ (scripts/test.sh does)");
-        _connectionString = await TestPostgres.CreateDatabaseAsync(admin, _name);
-        // A RabbitMQ virtual host of its own, so parallel runs never consume each other's messages.
-        await RabbitMqCtl("add_vhost", _name);
-        await RabbitMqCtl("set_permissions", "-p", _name, "guest", ".*", ".*", ".*");
-        _busUri = $"{rabbit.TrimEnd('/')}/{_name}";
-    }
+    private string DataDir(string role) => Env.DataDir(role);
+
+    public async ValueTask InitializeAsync() => _env = await ScaledEnvironment.CreateAsync("mano_e2e");
 
     public async ValueTask DisposeAsync()
     {
-        try { await RabbitMqCtl("delete_vhost", _name); } catch (InvalidOperationException) { }
-        if (TestPostgres.AdminOrNull is { } admin) await TestPostgres.DropDatabaseAsync(admin, _name);
-        try { Directory.Delete(Path.Combine(Path.GetTempPath(), _name), recursive: true); } catch (IOException) { }
-    }
-
-    private static async Task RabbitMqCtl(params string[] args)
-    {
-        var ctl = System.Environment.GetEnvironmentVariable("MANO_TEST_RABBITMQCTL") ?? "rabbitmqctl";
-        var node = System.Environment.GetEnvironmentVariable("MANO_TEST_RABBITMQ_NODE") ?? "mano-test@localhost";
-        var start = new ProcessStartInfo(ctl) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-n");
-        start.ArgumentList.Add(node);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', args)} failed: {stderr}");
+        if (_env is not null) await _env.DisposeAsync();
     }
 }
