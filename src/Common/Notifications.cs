@@ -35,6 +35,16 @@ public sealed class NotificationDelivery
 
 public static class NotificationModel
 {
+    /// <summary>
+    /// Removes the undelivered notifications of a subscription being deleted (in the caller's unit of work, so they go
+    /// with the subscription or not at all). Delivered rows are kept as history.
+    /// </summary>
+    public static async Task DropUndeliveredNotificationsAsync(this DbContext db, string tenantId, string subscriptionId, CancellationToken ct)
+    {
+        var set = db.Set<NotificationDelivery>();
+        set.RemoveRange(await set.Where(d => d.TenantId == tenantId && d.SubscriptionId == subscriptionId && d.DeliveredAt == null).ToListAsync(ct));
+    }
+
     public static void AddNotificationDeliveries(this ModelBuilder model)
     {
         model.Entity<NotificationDelivery>(e =>

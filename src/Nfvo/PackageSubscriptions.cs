@@ -200,9 +200,7 @@ public static class PackageSubscriptionsApi
         var record = await db.PkgmSubscriptions.SingleOrDefaultAsync(s => s.Id == subscriptionId, ct)
                      ?? throw new NotFoundProblem($"No subscription {subscriptionId}.");
         db.PkgmSubscriptions.Remove(record);
-        // Undelivered notifications of a deleted subscription go with it.
-        db.NotificationDeliveries.RemoveRange(await db.NotificationDeliveries
-            .Where(d => d.TenantId == record.TenantId && d.SubscriptionId == subscriptionId && d.DeliveredAt == null).ToListAsync(ct));
+        await db.DropUndeliveredNotificationsAsync(record.TenantId, subscriptionId, ct);
         await db.SaveChangesAsync(ct);
         return Results.NoContent();
     }

@@ -455,9 +455,7 @@ public static class VnfLcmApi
         var record = await db.Subscriptions.SingleOrDefaultAsync(s => s.Id == subscriptionId, ct)
                      ?? throw new NotFoundProblem($"No subscription {subscriptionId}.");
         db.Subscriptions.Remove(record);
-        // Undelivered notifications of a deleted subscription are dropped with it.
-        db.NotificationDeliveries.RemoveRange(await db.NotificationDeliveries
-            .Where(d => d.SubscriptionId == subscriptionId && d.DeliveredAt == null).ToListAsync(ct));
+        await db.DropUndeliveredNotificationsAsync(record.TenantId, subscriptionId, ct);
         await db.SaveChangesAsync(ct);
         return Results.NoContent();
     }
