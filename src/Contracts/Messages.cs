@@ -64,3 +64,53 @@ public sealed record VnfPackageReleased(string TenantId, string VnfdId, string V
 
 /// <summary>NFVO-internal: decide the PENDING grant <paramref name="GrantId"/> (a POST /grant/v1/grants answered 202, SOL003 9.4.2.3.1).</summary>
 public sealed record DecideGrant(string TenantId, string GrantId);
+
+/// <summary>
+/// NFVO -> VNFM request: one SOL003 VNF LCM interface request (clause 5), carried over the bus verbatim, so that the
+/// NFVO's NS LCM drives Mano's own VNFM exactly as it drives an external VNFM over REST (same bodies, same status codes).
+/// <para><paramref name="Operation"/> names the SOL003 resource method (see <see cref="VnfLcmOperations"/>);
+/// <paramref name="VnfInstanceId"/> is set for the Individual VNF instance resources and their tasks,
+/// <paramref name="VnfLcmOpOccId"/> for the Individual VNF LCM operation occurrence resources and their tasks;
+/// <paramref name="Body"/> is the JSON request body (CreateVnfRequest, InstantiateVnfRequest, ..., VnfInfoModificationRequest)
+/// or null; <paramref name="IfMatch"/> is the PATCH precondition (ETag) or null.</para>
+/// </summary>
+public sealed record VnfLcmRequest(string TenantId, string Operation, string? VnfInstanceId, string? VnfLcmOpOccId, string? Body, string? IfMatch = null);
+
+/// <summary>
+/// VNFM -> NFVO reply to <see cref="VnfLcmRequest"/>: the HTTP status the REST interface would answer, the JSON body it
+/// would carry (VnfInstance, VnfLcmOpOcc, ProblemDetails, or null for 204), and for 202 the id of the new VnfLcmOpOcc
+/// (what the Location header would name).
+/// </summary>
+public sealed record VnfLcmResponse(int StatusCode, string? Body, string? VnfLcmOpOccId = null);
+
+/// <summary>The SOL003 VNF LCM requests a <see cref="VnfLcmRequest"/> can carry (the REST method and path in the comment).</summary>
+public static class VnfLcmOperations
+{
+    public const string Create = "create";                     // POST   /vnf_instances                          -> 201 VnfInstance
+    public const string Read = "read";                         // GET    /vnf_instances/{id}                     -> 200 VnfInstance
+    public const string Modify = "modify";                     // PATCH  /vnf_instances/{id}                     -> 202
+    public const string Delete = "delete";                     // DELETE /vnf_instances/{id}                     -> 204
+    public const string Instantiate = "instantiate";           // POST   /vnf_instances/{id}/instantiate         -> 202
+    public const string Scale = "scale";                       // POST   /vnf_instances/{id}/scale               -> 202
+    public const string ScaleToLevel = "scale_to_level";       // POST   /vnf_instances/{id}/scale_to_level      -> 202
+    public const string ChangeFlavour = "change_flavour";      // POST   /vnf_instances/{id}/change_flavour      -> 202
+    public const string Terminate = "terminate";               // POST   /vnf_instances/{id}/terminate           -> 202
+    public const string Heal = "heal";                         // POST   /vnf_instances/{id}/heal                -> 202
+    public const string Operate = "operate";                   // POST   /vnf_instances/{id}/operate             -> 202
+    public const string ChangeExtConn = "change_ext_conn";     // POST   /vnf_instances/{id}/change_ext_conn     -> 202
+    public const string ChangeVnfpkg = "change_vnfpkg";        // POST   /vnf_instances/{id}/change_vnfpkg       -> 202
+    public const string ReadOpOcc = "read_op_occ";             // GET    /vnf_lcm_op_occs/{opId}                 -> 200 VnfLcmOpOcc
+    public const string Retry = "retry";                       // POST   /vnf_lcm_op_occs/{opId}/retry           -> 202
+    public const string Rollback = "rollback";                 // POST   /vnf_lcm_op_occs/{opId}/rollback        -> 202
+    public const string Fail = "fail";                         // POST   /vnf_lcm_op_occs/{opId}/fail            -> 200
+    public const string Cancel = "cancel";                     // POST   /vnf_lcm_op_occs/{opId}/cancel          -> 202
+}
+
+/// <summary>
+/// VNFM -> NFVO event, published on every change of a VNF LCM operation occurrence (the same moments and payload as
+/// the SOL003 VnfLcmOperationOccurrenceNotification, 5.5.2.17, sent to subscribers), and when a VNF instance is
+/// created or deleted (<see cref="Notification"/> null, <see cref="VnfIdentifierEvent"/> set: "CREATED"/"DELETED").
+/// The NFVO's NS LCM waits on these instead of polling. Consumers must tolerate redelivery and reordering: compare
+/// <see cref="VnfLcmOperationOccurrenceNotification.TimeStamp"/> or re-read the op occ.
+/// </summary>
+public sealed record VnfLcmOperationOccurrenceChanged(string TenantId, string VnfInstanceId, VnfLcmOperationOccurrenceNotification? Notification, string? VnfIdentifierEvent = null);
