@@ -162,6 +162,25 @@ public class NsdParserTests
     }
 
     [Fact]
+    public void Groups_and_policies_outside_topology_template_are_an_error_not_silently_dropped()
+    {
+        // A common slip: "groups:" at column 1 instead of under topology_template. TOSCA 1.3 3.9 has no such keyname.
+        var text = Text("web_chain_nsd.yaml");
+        // The groups and policies blocks end the file: dedent them (and everything under them) to the top level.
+        var at = text.IndexOf("\n  groups:\n", StringComparison.Ordinal);
+        Assert.True(at > 0);
+        var bad = text[..(at + 1)] + string.Join('\n', text[(at + 1)..].Split('\n').Select(l => l.StartsWith("  ", StringComparison.Ordinal) ? l[2..] : l));
+        var r = ParseWebChain(bad);
+        var e = Assert.Single(r.Diagnostics.Errors(), d => d.Message.Contains("'groups'", StringComparison.Ordinal));
+        Assert.Equal(("Definitions/web_chain_nsd.yaml", Pos(bad, "groups:").Line, 1), (e.File, e.Line, e.Column));
+        Assert.Contains("move it under topology_template", e.Message);
+
+        var unknown = ParseWebChain(text + "\nx_vendor_notes: hello\n");
+        Assert.False(unknown.HasErrors, string.Join("\n", unknown.Diagnostics));
+        Assert.Contains(unknown.Diagnostics, d => d.Severity == Severity.Warning && d.Message.Contains("'x_vendor_notes' is not a TOSCA service template keyname"));
+    }
+
+    [Fact]
     public void Dependency_cycle_and_missing_NS_properties_are_errors()
     {
         var bad = Text("web_chain_nsd.yaml")

@@ -179,11 +179,41 @@ internal static class ToscaLoader
             {
                 root = YamlLoader.Load(path, bytes, limits.MaxYamlBytes, diags);
                 if (root is null) return;
+                CheckTopLevelKeynames(path, root);
                 source = TypeSource.Parse(path, root, bundled: false);
             }
             _files.Add(new ToscaFile(path, root));
             _sources.Add(source);
             ResolveImports(path, root, quiet: etsi is not null);
+        }
+
+        // TOSCA Simple Profile 1.3 clause 3.9 (service template keynames); 1.2 has the same set.
+        private static readonly HashSet<string> ServiceTemplateKeynames = new(StringComparer.Ordinal)
+        {
+            "tosca_definitions_version", "namespace", "metadata", "description", "dsl_definitions", "repositories", "imports",
+            "artifact_types", "data_types", "capability_types", "interface_types", "relationship_types", "node_types",
+            "group_types", "policy_types", "topology_template",
+        };
+
+        // Keynames of topology_template (TOSCA 1.3 clause 3.10): at the top level they are misplaced, and ignoring them
+        // silently would lose node templates, groups or policies (an NSD's VNFFGs, a VNFD's scaling aspects).
+        private static readonly HashSet<string> TopologyTemplateKeynames = new(StringComparer.Ordinal)
+        {
+            "inputs", "node_templates", "relationship_templates", "groups", "policies", "outputs", "substitution_mappings", "workflows",
+        };
+
+        private void CheckTopLevelKeynames(string path, YamlMappingNode root)
+        {
+            foreach (var (key, _) in root.Children)
+            {
+                if (key is not YamlScalarNode { Value: { } name } || ServiceTemplateKeynames.Contains(name)) continue;
+                if (TopologyTemplateKeynames.Contains(name))
+                    diags.Error(DiagnosticCodes.InvalidDefinition, path, key.Line(), key.Col(),
+                        $"'{name}' is a keyname of topology_template (TOSCA 1.3 3.10), not of the service template: move it under topology_template.");
+                else
+                    diags.Warning(DiagnosticCodes.InvalidDefinition, path, key.Line(), key.Col(),
+                        $"'{name}' is not a TOSCA service template keyname (TOSCA 1.3 3.9); it is ignored.");
+            }
         }
 
         private CachedCopy LoadCopy(string path, byte[] bytes)
