@@ -154,6 +154,14 @@ public sealed class NeutronClient(OpenStackSession session)
             new JsonObject { ["security_group_rule"] = rule }, "security_group_rule", ct);
     }
 
+    public async Task DeleteSecurityGroupRuleAsync(string id, CancellationToken ct) =>
+        await _s.SendAsync("neutron.delete_security_group_rule", Svc, HttpMethod.Delete, "/security-group-rules/" + id, null, ct, notFoundIsNull: true).ConfigureAwait(false);
+
+    /// <summary>Sets the security groups of a port (an empty list: none).</summary>
+    public async Task SetPortSecurityGroupsAsync(string portId, IReadOnlyList<string> securityGroupIds, CancellationToken ct) =>
+        await _s.SendAsync("neutron.update_port", Svc, HttpMethod.Put, "/ports/" + portId,
+            new JsonObject { ["port"] = new JsonObject { ["security_groups"] = new JsonArray(securityGroupIds.Select(g => (JsonNode)JsonValue.Create(g)!).ToArray()) } }, ct).ConfigureAwait(false);
+
     public async Task DeleteSecurityGroupAsync(string id, CancellationToken ct) =>
         await _s.SendAsync("neutron.delete_security_group", Svc, HttpMethod.Delete, "/security-groups/" + id, null, ct, notFoundIsNull: true).ConfigureAwait(false);
 
