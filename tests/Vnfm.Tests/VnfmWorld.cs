@@ -39,6 +39,9 @@ public sealed class VnfmWorld : IAsyncDisposable
     }
 
     public SandboxCloud Cloud { get; }
+
+    /// <summary>The VNFM's services (singletons such as <see cref="PackageImageStreams"/>).</summary>
+    public IServiceProvider Services => _services;
     public NfvoStub Nfvo { get; }
     public ITestDatabase<VnfmDbContext> Db { get; }
     public ITestHarness Harness { get; }
