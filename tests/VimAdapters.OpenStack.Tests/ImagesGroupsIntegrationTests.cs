@@ -271,6 +271,20 @@ public sealed class ImagesGroupsIntegrationTests(TestCloud cloud)
             Assert.Equal("affinity", group["policy"]!.GetValue<string>());
             Assert.Equal(servers.Select(s => s!["id"]!.GetValue<string>()).Order(), group["members"]!.AsArray().Select(m => m!.GetValue<string>()).Order());
 
+            // a new package version drops VDU1's HTTP rule, then every rule: the groups go, the ports follow
+            var sharedKey = plan.SecurityGroups.Single(g => g.CpdIds.Count == 2).ResourceKey;
+            var fewer = plan with { OpOccId = "op-2", SecurityGroups = plan.SecurityGroups.Where(g => g.ResourceKey == sharedKey).ToList() };
+            await cloud.Driver.ChangeVnfpkgAsync(vim, fewer, Ct);
+            Assert.Equal([both.Key], (await cloud.Raw.GetAsync("network", "/v2.0/security-groups?description=" + Uri.EscapeDataString("mano:" + id)))!["security_groups"]!
+                .AsArray().Select(g => g!["id"]!.GetValue<string>()));
+            Assert.All(await cloud.Raw.PortsAsync(id), port => Assert.Equal([both.Key], port!["security_groups"]!.AsArray().Select(x => x!.GetValue<string>())));
+            await cloud.Driver.ChangeVnfpkgAsync(vim, plan with { OpOccId = "op-3", SecurityGroups = [] }, Ct);
+            Assert.Empty((await cloud.Raw.GetAsync("network", "/v2.0/security-groups?description=" + Uri.EscapeDataString("mano:" + id)))!["security_groups"]!.AsArray());
+            var projectDefault = (await cloud.Raw.GetAsync("network", "/v2.0/security-groups?name=default&project_id=" + cloud.Raw.ProjectId))!["security_groups"]!
+                .AsArray().Single()!["id"]!.GetValue<string>();
+            Assert.All(await cloud.Raw.PortsAsync(id), port => Assert.Equal([projectDefault], port!["security_groups"]!.AsArray().Select(x => x!.GetValue<string>())));
+            Assert.Equal(2, (await cloud.Raw.ServersAsync(id)).Count);
+
             await cloud.Driver.TerminateAsync(vim, CorpusPlans.Tenant, id, Ct);
             await AssertNothingLeftAsync(id);
         }

@@ -15,7 +15,10 @@ public sealed record NeutronPort(
 public sealed record NeutronSecurityGroupRule(
     string Id, string Direction, string? Ethertype, string? Protocol, int? PortRangeMin, int? PortRangeMax, string? RemoteIpPrefix);
 
-public sealed record NeutronSecurityGroup(string Id, string Name, string? Description, List<string>? Tags, List<NeutronSecurityGroupRule>? SecurityGroupRules);
+public sealed record NeutronSecurityGroup(string Id, string Name, string? Description, List<string>? Tags, List<NeutronSecurityGroupRule>? SecurityGroupRules)
+{
+    public string? ProjectId { get; init; }
+}
 
 /// <summary>A fixed IP wanted on a port: a subnet and optionally the address.</summary>
 public sealed record FixedIpRequest(string? SubnetId, string? IpAddress);

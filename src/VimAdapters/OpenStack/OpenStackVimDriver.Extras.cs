@@ -88,13 +88,31 @@ public sealed partial class OpenStackVimDriver
         return byCpd;
     }
 
-    /// <summary>Removes the instance's security groups that the plan no longer has (after their ports left them).</summary>
-    private static async Task PruneSecurityGroupsAsync(NeutronClient neutron, VnfResourcePlan plan, CancellationToken ct)
+    /// <summary>
+    /// Removes the instance's security groups that the plan no longer has (the VNFD of a change_vnfpkg dropped their
+    /// rules). Ports still in such a group leave it first; a port left with no group gets the project's "default" group
+    /// (the one it had before Mano gave it the VNFD's).
+    /// </summary>
+    private static async Task PruneSecurityGroupsAsync(NeutronClient neutron, string? projectId, VnfResourcePlan plan, CancellationToken ct)
     {
         var keys = (plan.SecurityGroups ?? []).Select(g => g.ResourceKey).ToHashSet(StringComparer.Ordinal);
-        foreach (var g in await neutron.ListSecurityGroupsAsync(null, ct, Marker(plan.VnfInstanceId)).ConfigureAwait(false))
-            if (KeyOf(g.Tags) is not { } k || !keys.Contains(k))
-                await neutron.DeleteSecurityGroupAsync(g.Id, ct).ConfigureAwait(false);
+        var gone = (await neutron.ListSecurityGroupsAsync(null, ct, Marker(plan.VnfInstanceId)).ConfigureAwait(false))
+            .Where(g => KeyOf(g.Tags) is not { } k || !keys.Contains(k)).Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
+        if (gone.Count == 0) return;
+        string? defaultGroup = null;
+        foreach (var port in await neutron.ListPortsAsync(null, ct, description: Marker(plan.VnfInstanceId)).ConfigureAwait(false))
+        {
+            if (port.SecurityGroups is not { } groups || !groups.Any(gone.Contains)) continue;
+            var keep = groups.Where(g => !gone.Contains(g)).ToList();
+            if (keep.Count == 0)
+            {
+                defaultGroup ??= (await neutron.ListSecurityGroupsAsync(null, ct).ConfigureAwait(false))
+                    .FirstOrDefault(g => g.Name == "default" && (projectId is null || g.ProjectId == projectId))?.Id;
+                if (defaultGroup is not null) keep.Add(defaultGroup);
+            }
+            await neutron.SetPortSecurityGroupsAsync(port.Id, keep, ct).ConfigureAwait(false);
+        }
+        foreach (var id in gone) await neutron.DeleteSecurityGroupAsync(id, ct).ConfigureAwait(false);
     }
 
     /// <summary>Every security group of the instance (terminate: after its ports are gone).</summary>

@@ -266,7 +266,7 @@ public sealed partial class OpenStackVimDriver : IVimDriver
             }
             portsByKey[p.ResourceKey] = port;
         }
-        if (prune) await PruneSecurityGroupsAsync(neutron, plan, ct).ConfigureAwait(false);
+        if (prune) await PruneSecurityGroupsAsync(neutron, s.ProjectId, plan, ct).ConfigureAwait(false);
 
         // server groups of the nfvi_node affinity / anti-affinity rules: servers boot into them (scheduler hint "group")
         var serverGroupOf = await EnsureServerGroupsAsync(nova, plan, ct).ConfigureAwait(false);
