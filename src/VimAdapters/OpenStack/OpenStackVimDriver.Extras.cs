@@ -34,7 +34,7 @@ public sealed partial class OpenStackVimDriver
         c.VimImageId is { } g ? "vim:" + g : c.Image is { Open: not null, ArtifactPath: { } p } ? "file:" + p : "name:" + c.ImageName;
 
     /// <summary>The flavor: the grant's vimFlavourId (SOL003 Grant.vimAssets) when given, else <see cref="MatchFlavor"/>.</summary>
-    private static NovaFlavor FlavorOf(string operation, IReadOnlyList<NovaFlavor> flavors, PlannedCompute c) =>
+    internal static NovaFlavor FlavorOf(string operation, IReadOnlyList<NovaFlavor> flavors, PlannedCompute c) =>
         c.VimFlavourId is { } granted
             ? flavors.FirstOrDefault(f => f.Id == granted)
               ?? throw new VimException(operation + ".resolve_flavor", $"the grant's vimFlavourId '{granted}' for VDU '{c.VduId}' is not a flavor visible to the VIM project")
