@@ -114,3 +114,18 @@ public static class VnfLcmOperations
 /// <see cref="VnfLcmOperationOccurrenceNotification.TimeStamp"/> or re-read the op occ.
 /// </summary>
 public sealed record VnfLcmOperationOccurrenceChanged(string TenantId, string VnfInstanceId, VnfLcmOperationOccurrenceNotification? Notification, string? VnfIdentifierEvent = null);
+
+/// <summary>
+/// VNFM -> NFVO request: <paramref name="Count"/> bytes from <paramref name="Offset"/> of one file of the onboarded VNF
+/// package of VNFD <paramref name="VnfdId"/> (a software image, SOL005 9.4.7 "Individual VNF package artifact" as a bus
+/// request with a range). The VNFM reads a software image chunk by chunk and streams it into the VIM's image service,
+/// so an image never has to fit in a message or in memory. Only files the package lists (softwareImages' imagePath,
+/// additionalArtifacts' artifactPath) can be read.
+/// </summary>
+public sealed record GetVnfPackageArtifactChunk(string TenantId, string VnfdId, string ArtifactPath, long Offset, int Count);
+
+/// <summary>
+/// NFVO -> VNFM reply to <see cref="GetVnfPackageArtifactChunk"/>: the bytes (fewer than asked at the end of the file,
+/// none past it) and the file's total length; or the problem (404: no such package or file; 422: bad range).
+/// </summary>
+public sealed record VnfPackageArtifactChunk(byte[] Data, long TotalLength, ProblemDetails? Problem);

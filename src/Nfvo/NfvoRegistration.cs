@@ -84,6 +84,7 @@ public static class NfvoRegistration
         bus.AddConsumer<VnfPackageUsedConsumer>();
         bus.AddConsumer<VnfPackageReleasedConsumer>();
         bus.AddConsumer<GetOnboardedVnfPackageConsumer>();
+        bus.AddConsumer<GetVnfPackageArtifactChunkConsumer>(); // PackageArtifactChunks.cs
         bus.AddNfvoGrantConsumers(); // GrantsApi.cs
     }
 

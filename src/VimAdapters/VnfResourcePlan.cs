@@ -19,6 +19,46 @@ public sealed record VnfResourcePlan(
     /// <see cref="Computes"/> are the VNFCs (one per pod: the count of a VDU is its workload's replicas).
     /// </summary>
     public KubernetesDeploymentPlan? Kubernetes { get; init; }
+
+    /// <summary>
+    /// VNFD tosca.policies.nfv.SecurityGroupRule policies, grouped by the CPs they target: one VIM security group each,
+    /// applied to the ports of those CPs. Null or empty: the VIM's default applies.
+    /// </summary>
+    public IReadOnlyList<PlannedSecurityGroup>? SecurityGroups { get; init; }
+
+    /// <summary>
+    /// VNFD affinity / anti-affinity rules of scope nfvi_node: one VIM server group per rule, its VDUs' servers in it.
+    /// (Zone-scoped rules are the grant's business: they reach the plan as each compute's zone.)
+    /// </summary>
+    public IReadOnlyList<PlannedServerGroup>? ServerGroups { get; init; }
+}
+
+/// <summary>
+/// A security group: <see cref="Rules"/> applied to the ports of the VduCps <see cref="CpdIds"/> (SOL001
+/// tosca.policies.nfv.SecurityGroupRule; VnfExtCp targets resolved to their internal VduCp).
+/// </summary>
+public sealed record PlannedSecurityGroup(string ResourceKey, IReadOnlyList<PlannedSecurityGroupRule> Rules, IReadOnlyList<string> CpdIds);
+
+/// <summary>One rule (SOL001 6.10.x SecurityGroupRule properties): direction ingress/egress, ether_type ipv4/ipv6, protocol, ports.</summary>
+public sealed record PlannedSecurityGroupRule(string RuleId, string Direction, string EtherType, string Protocol, int PortRangeMin, int PortRangeMax);
+
+/// <summary>A server group of policy "affinity" or "anti-affinity" (nfvi_node scope) holding the servers of <see cref="VduIds"/>.</summary>
+public sealed record PlannedServerGroup(string RuleId, string Policy, IReadOnlyList<string> VduIds);
+
+/// <summary>
+/// A VDU's software image (SOL001 sw_image_data) and, when the image file is in the VNF package, how to read it.
+/// A driver reuses an image of the same checksum, else uploads the file; without a file it looks the image up by name.
+/// </summary>
+public sealed record PlannedImage(
+    string Name, string? Version, string? ChecksumAlgorithm, string? ChecksumHash, string? ContainerFormat, string? DiskFormat,
+    long? MinDiskBytes, long? MinRamBytes, long? SizeBytes, string? ArtifactPath)
+{
+    /// <summary>
+    /// Opens the image file (read-only, forward-only stream) when <see cref="ArtifactPath"/> is set. Not persisted: the
+    /// VNFM attaches it just before it calls the driver (the bytes come from the NFVO's package store in chunks).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Func<CancellationToken, Task<Stream>>? Open { get; init; }
 }
 
 /// <summary>An internal virtual link of the VNF: one network with one subnet.</summary>
@@ -32,6 +72,15 @@ public sealed record PlannedCompute(
     /// A driver uses it when the VIM has it, and otherwise matches the virtual compute requirements.
     /// </summary>
     public string? FlavorName { get; init; }
+
+    /// <summary>The VDU's software image with its metadata (null: boot from the image named <see cref="PlannedCompute.ImageName"/>).</summary>
+    public PlannedImage? Image { get; init; }
+
+    /// <summary>The VIM flavour the grant assigned (SOL003 9.5.2.3 Grant.vimAssets, VimComputeResourceFlavour.vimFlavourId): used as is.</summary>
+    public string? VimFlavourId { get; init; }
+
+    /// <summary>The VIM image the grant assigned (SOL003 9.5.2.3 Grant.vimAssets, VimSoftwareImage.vimSoftwareImageId): used as is.</summary>
+    public string? VimImageId { get; init; }
 }
 
 /// <summary>

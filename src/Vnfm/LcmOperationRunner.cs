@@ -30,6 +30,7 @@ public sealed class ExecuteVnfLcmOperationConsumer(TenantContext tenant, LcmOper
 public sealed partial class LcmOperationRunner(
     VnfmDbContext db, VnfdCatalog catalog, IGrantClient grants, NfvoConnectionOptions nfvo, VimDriverRegistry drivers,
     LcmNotifier notifier, VnfmOptions options, IServiceScopeFactory scopes,
+    PackageImageStreams images,
     ILogger<LcmOperationRunner> logger)
 {
     /// <summary>
@@ -328,7 +329,9 @@ public sealed partial class LcmOperationRunner(
         var before = instance.InstantiatedVnfInfo is null ? null : SolJson.Deserialize<InstantiatedVnfInfo>(instance.InstantiatedVnfInfo);
         var vnfState = before?.VnfState ?? VnfOperationalState.Started;
         var target = grant is null ? plan.Resources : ResourcePlanner.WithGrantedZones(plan.Resources, grant);
+        if (grant is not null) target = PlanVimExtras.WithGrantedAssets(target, grant, vimConnectionId);
         plan = plan with { Resources = target };
+        target = await images.AttachAsync(target, op.TenantId, plan.VnfdId, ct);
 
         switch (op.Operation)
         {
@@ -414,8 +417,10 @@ public sealed partial class LcmOperationRunner(
         var flavour = known.Vnfd.FindFlavour(plan.FlavourId)!;
         var (vimConnectionId, vim) = GrantedVim(grant);
         plan = plan with { Resources = ResourcePlanner.WithGrantedZones(plan.Resources, grant), ExtVirtualLinks = request.ExtVirtualLinks };
+        plan = plan with { Resources = PlanVimExtras.WithGrantedAssets(plan.Resources, grant, vimConnectionId) };
+        var withImages = await images.AttachAsync(plan.Resources, op.TenantId, plan.VnfdId, ct);
 
-        var resources = await drivers.For(vim.VimType).InstantiateAsync(ToDriver(vimConnectionId, vim), plan.Resources, vimCt);
+        var resources = await drivers.For(vim.VimType).InstantiateAsync(ToDriver(vimConnectionId, vim), withImages, vimCt);
 
         var info = InstantiatedInfoBuilder.Build(plan, flavour, vimConnectionId, resources, request);
         instance.InstantiatedVnfInfo = SolJson.Serialize(info);
@@ -544,7 +549,7 @@ public sealed partial class LcmOperationRunner(
                 var driver = drivers.For(vim.VimType);
                 var connection = ToDriver(id, vim);
                 var plan = ResourcePlanner.ForOperation(previousPlan, op.Id);
-                await driver.RollbackAsync(connection, plan.Resources, vimCt);
+                await driver.RollbackAsync(connection, await images.AttachAsync(plan.Resources, op.TenantId, plan.VnfdId, ct), vimCt);
                 var vnfState = previousInfo?.VnfState ?? VnfOperationalState.Started;
                 await driver.OperateAsync(connection, plan.Resources, new PowerChange(Start: vnfState == VnfOperationalState.Started), vimCt);
                 var known = await catalog.GetAsync(op.TenantId, previousPlan.VnfdId, ct);

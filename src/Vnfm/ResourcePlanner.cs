@@ -166,7 +166,7 @@ public static class ResourcePlanner
                 var vnfcKey = kept?.ResourceKey ?? NewKey();
                 computes.Add(new PlannedCompute(vnfcKey, vdu.Id, kept?.Name ?? $"{vdu.Name}-{shortId}-{i}",
                     vdu.NumVirtualCpu ?? 1, vdu.VirtualMemSizeMiB ?? 512, vdu.SwImage?.Name, ZoneId: kept?.ZoneId)
-                { FlavorName = vdu.FlavorName });
+                { FlavorName = vdu.FlavorName, Image = PlanVimExtras.Image(vdu.SwImage) });
                 if (cnf) continue;
                 foreach (var storageId in vdu.VirtualStorageIds)
                 {
@@ -189,7 +189,13 @@ public static class ResourcePlanner
                 }
             }
         }
-        return new VnfResourcePlan(tenantId, vnfInstanceId, opOccId, networks, computes, ports, volumes) { Kubernetes = kubernetes };
+        return new VnfResourcePlan(tenantId, vnfInstanceId, opOccId, networks, computes, ports, volumes)
+        {
+            Kubernetes = kubernetes,
+            // PlanVimExtras.cs: security groups and nfvi_node server groups of a VM-based VNF
+            SecurityGroups = cnf ? null : PlanVimExtras.SecurityGroups(flavour),
+            ServerGroups = cnf ? null : PlanVimExtras.ServerGroups(flavour),
+        };
     }
 
     /// <summary>additionalParams naming the manifests to deploy, in order (Tacker's name).</summary>

@@ -26,6 +26,7 @@ public static class VnfmRegistration
             WatchdogMinAge = TimeSpan.FromSeconds(config.GetValue("Vnfm:Watchdog:MinAgeSeconds", 120.0)),
         });
         services.AddSingleton<VnfdCatalog>();
+        services.AddSingleton<PackageImageStreams>(); // PackageImageStreams.cs: software image bytes from the NFVO
         services.AddGrantClients(config);
         services.AddSingleton<LcmNotifier>();
         services.AddScoped<LcmOperationRunner>();

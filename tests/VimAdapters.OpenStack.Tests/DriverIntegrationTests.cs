@@ -141,8 +141,9 @@ public sealed class DriverIntegrationTests(TestCloud cloud)
         var plan = new VnfResourcePlan(CorpusPlans.Tenant, id, "op-1", [],
             [new PlannedCompute("c1", "VDU1", "x", 1, 64, "no-such-image-" + id[..8], null)], [new PlannedPort("p1", "CP1", "c1", null, ext)], []);
         var e = await Assert.ThrowsAsync<VimException>(() => cloud.Driver.InstantiateAsync(cloud.Vim(), plan, Ct));
-        Assert.Equal("glance.find_image", e.Operation);
-        Assert.Contains("no-such-image-", e.Message, StringComparison.Ordinal);
+        Assert.Equal("instantiate.resolve_image", e.Operation);
+        Assert.Contains("software image 'no-such-image-", e.Message, StringComparison.Ordinal);
+        Assert.Contains("VDU 'VDU1'", e.Message, StringComparison.Ordinal);
         await cloud.Driver.TerminateAsync(cloud.Vim(), CorpusPlans.Tenant, id, Ct);
         await AssertNothingLeftAsync(id);
     }

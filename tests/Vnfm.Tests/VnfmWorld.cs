@@ -39,6 +39,9 @@ public sealed class VnfmWorld : IAsyncDisposable
     }
 
     public SandboxCloud Cloud { get; }
+
+    /// <summary>The VNFM's services (singletons such as <see cref="PackageImageStreams"/>).</summary>
+    public IServiceProvider Services => _services;
     public NfvoStub Nfvo { get; }
     public ITestDatabase<VnfmDbContext> Db { get; }
     public ITestHarness Harness { get; }
@@ -66,6 +69,7 @@ public sealed class VnfmWorld : IAsyncDisposable
             x.AddVnfmConsumers();
             x.AddHandler<GetOnboardedVnfPackage>(ctx => ctx.RespondAsync(nfvo.Package(ctx.Message)));
             x.AddHandler<RequestGrant>(ctx => ctx.RespondAsync(nfvo.Grant(ctx.Message)));
+            x.AddHandler<GetVnfPackageArtifactChunk>(ctx => ctx.RespondAsync(nfvo.Chunk(ctx.Message)));
         });
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
@@ -241,6 +245,22 @@ public sealed class NfvoStub
         query.VnfdId == Helloworld.VnfdId ? new OnboardedVnfPackageResult(Helloworld.Package, null)
         : query.VnfdId == Helloworld.V2VnfdId ? new OnboardedVnfPackageResult(Helloworld.PackageV2, null)
         : new OnboardedVnfPackageResult(null, new ProblemDetails { Status = 404, Detail = $"no package has vnfdId {query.VnfdId}" });
+
+    /// <summary>Package files the stub serves by (vnfdId, path), as the NFVO serves a package's software images.</summary>
+    public ConcurrentDictionary<(string VnfdId, string Path), byte[]> Files { get; } = new();
+
+    /// <summary>How many chunk requests were answered (a stream must fetch one chunk at a time).</summary>
+    public int ChunkRequests => _chunkRequests;
+    private int _chunkRequests;
+
+    public VnfPackageArtifactChunk Chunk(GetVnfPackageArtifactChunk m)
+    {
+        Interlocked.Increment(ref _chunkRequests);
+        if (!Files.TryGetValue((m.VnfdId, m.ArtifactPath), out var bytes))
+            return new VnfPackageArtifactChunk([], 0, new ProblemDetails { Status = 404, Detail = $"no artifact {m.ArtifactPath}" });
+        var from = (int)Math.Min(m.Offset, bytes.Length);
+        return new VnfPackageArtifactChunk(bytes[from..Math.Min(bytes.Length, from + m.Count)], bytes.Length, null);
+    }
 
     public GrantResult Grant(RequestGrant message)
     {

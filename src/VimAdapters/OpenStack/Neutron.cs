@@ -15,7 +15,10 @@ public sealed record NeutronPort(
 public sealed record NeutronSecurityGroupRule(
     string Id, string Direction, string? Ethertype, string? Protocol, int? PortRangeMin, int? PortRangeMax, string? RemoteIpPrefix);
 
-public sealed record NeutronSecurityGroup(string Id, string Name, string? Description, List<string>? Tags, List<NeutronSecurityGroupRule>? SecurityGroupRules);
+public sealed record NeutronSecurityGroup(string Id, string Name, string? Description, List<string>? Tags, List<NeutronSecurityGroupRule>? SecurityGroupRules)
+{
+    public string? ProjectId { get; init; }
+}
 
 /// <summary>A fixed IP wanted on a port: a subnet and optionally the address.</summary>
 public sealed record FixedIpRequest(string? SubnetId, string? IpAddress);
@@ -153,6 +156,14 @@ public sealed class NeutronClient(OpenStackSession session)
         return _s.SendAsync<NeutronSecurityGroupRule>("neutron.create_security_group_rule", Svc, HttpMethod.Post, "/security-group-rules",
             new JsonObject { ["security_group_rule"] = rule }, "security_group_rule", ct);
     }
+
+    public async Task DeleteSecurityGroupRuleAsync(string id, CancellationToken ct) =>
+        await _s.SendAsync("neutron.delete_security_group_rule", Svc, HttpMethod.Delete, "/security-group-rules/" + id, null, ct, notFoundIsNull: true).ConfigureAwait(false);
+
+    /// <summary>Sets the security groups of a port (an empty list: none).</summary>
+    public async Task SetPortSecurityGroupsAsync(string portId, IReadOnlyList<string> securityGroupIds, CancellationToken ct) =>
+        await _s.SendAsync("neutron.update_port", Svc, HttpMethod.Put, "/ports/" + portId,
+            new JsonObject { ["port"] = new JsonObject { ["security_groups"] = new JsonArray(securityGroupIds.Select(g => (JsonNode)JsonValue.Create(g)!).ToArray()) } }, ct).ConfigureAwait(false);
 
     public async Task DeleteSecurityGroupAsync(string id, CancellationToken ct) =>
         await _s.SendAsync("neutron.delete_security_group", Svc, HttpMethod.Delete, "/security-groups/" + id, null, ct, notFoundIsNull: true).ConfigureAwait(false);

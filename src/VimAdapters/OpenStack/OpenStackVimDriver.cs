@@ -127,6 +127,7 @@ public sealed partial class OpenStackVimDriver : IVimDriver
         var state = await LoadAsync(s, vnfInstanceId, ct).ConfigureAwait(false);
         LogTerminate(vim.VimId, vnfInstanceId, state.Count);
         await DeleteAsync(s, state.Servers, state.Ports, state.Volumes, state.Subnets, state.Networks, ct).ConfigureAwait(false);
+        await DeleteSecurityGroupsAsync(new NeutronClient(s), vnfInstanceId, ct).ConfigureAwait(false);
         var nova = new NovaClient(s);
         foreach (var g in (await nova.ListServerGroupsAsync(ct).ConfigureAwait(false)).Where(g => g.Name.StartsWith(ServerGroupPrefix(vnfInstanceId), StringComparison.Ordinal)))
             await nova.DeleteServerGroupAsync(g.Id, ct).ConfigureAwait(false);
@@ -191,15 +192,16 @@ public sealed partial class OpenStackVimDriver : IVimDriver
         var images = new Dictionary<string, GlanceImage>(StringComparer.Ordinal);
         async Task<GlanceImage> ImageOf(PlannedCompute c)
         {
-            var name = c.ImageName ?? throw new VimException(operation + ".resolve_image", $"VDU '{c.VduId}' has no software image (sw_image_data) to boot from");
-            if (!images.TryGetValue(name, out var image)) images[name] = image = await glance.FindImageAsync(name, ct).ConfigureAwait(false);
+            // OpenStackVimDriver.Extras.cs: the grant's image, else the package's file (uploaded once), else by name
+            var key = ImageKey(c);
+            if (!images.TryGetValue(key, out var image)) images[key] = image = await ResolveImageAsync(operation, glance, c, ct).ConfigureAwait(false);
             return image;
         }
 
         foreach (var c in plan.Computes)
         {
             await ImageOf(c).ConfigureAwait(false);
-            MatchFlavor(operation, flavors, c);
+            FlavorOf(operation, flavors, c);
         }
 
         // 1. networks + subnets
@@ -228,6 +230,9 @@ public sealed partial class OpenStackVimDriver : IVimDriver
             subnetIds[n.ResourceKey] = subnet.Id;
         }
 
+        // 2. security groups (VNFD SecurityGroupRule policies), applied to the ports of the CPs they target
+        var securityGroupsOf = await EnsureSecurityGroupsAsync(neutron, plan, ct).ConfigureAwait(false);
+
         // 3. ports (before servers: a server boots with its ports; ports outlive a server that is rebuilt or re-created)
         var portsByKey = new Dictionary<string, NeutronPort>(StringComparer.Ordinal);
         foreach (var p in plan.Ports)
@@ -246,7 +251,8 @@ public sealed partial class OpenStackVimDriver : IVimDriver
                 var compute = plan.Computes.First(c => c.ResourceKey == p.ComputeKey);
                 var tags = NeutronTags(plan, p.ResourceKey);
                 port = await neutron.CreatePortAsync($"{compute.Name}-{p.CpdId}", networkId, description, tags, ct,
-                    p.NetworkKey is not null ? [new FixedIpRequest(subnetIds[p.NetworkKey], null)] : null).ConfigureAwait(false);
+                    p.NetworkKey is not null ? [new FixedIpRequest(subnetIds[p.NetworkKey], null)] : null,
+                    securityGroupsOf.GetValueOrDefault(p.CpdId)).ConfigureAwait(false);
                 if (port.Tags is null || !tags.All(port.Tags.Contains))
                 {
                     // this Neutron ignored tags on create: tag now (until then the description marks the port as Mano's)
@@ -254,8 +260,16 @@ public sealed partial class OpenStackVimDriver : IVimDriver
                     port = port with { Tags = tags };
                 }
             }
+            else if (securityGroupsOf.TryGetValue(p.CpdId, out var groups) && !groups.ToHashSet().SetEquals(port.SecurityGroups ?? []))
+            {
+                await neutron.SetPortSecurityGroupsAsync(port.Id, groups, ct).ConfigureAwait(false);
+            }
             portsByKey[p.ResourceKey] = port;
         }
+        if (prune) await PruneSecurityGroupsAsync(neutron, s.ProjectId, plan, ct).ConfigureAwait(false);
+
+        // server groups of the nfvi_node affinity / anti-affinity rules: servers boot into them (scheduler hint "group")
+        var serverGroupOf = await EnsureServerGroupsAsync(nova, plan, ct).ConfigureAwait(false);
 
         // 4. servers: create what is missing, rebuild / re-create what must change, then wait for all in parallel
         var waits = new List<(string Id, string Status)>();
@@ -265,7 +279,7 @@ public sealed partial class OpenStackVimDriver : IVimDriver
         foreach (var c in plan.Computes)
         {
             var image = await ImageOf(c).ConfigureAwait(false);
-            var flavor = MatchFlavor(operation, flavors, c);
+            var flavor = FlavorOf(operation, flavors, c);
             var portIds = plan.Ports.Where(p => p.ComputeKey == c.ResourceKey).Select(p => portsByKey[p.ResourceKey].Id).ToList();
             var metadata = ServerMetadata(plan, c);
             var server = state.Servers.FirstOrDefault(x => KeyOf(x) == c.ResourceKey);
@@ -301,7 +315,8 @@ public sealed partial class OpenStackVimDriver : IVimDriver
             if (server is null)
             {
                 var create = new NovaServerCreate(c.Name, flavor.Id, image.Id, portIds, metadata,
-                    [NovaTag(VimTags.VnfInstanceId, plan.VnfInstanceId), NovaTag(VimTags.TenantId, plan.TenantId)], c.ZoneId);
+                    [NovaTag(VimTags.VnfInstanceId, plan.VnfInstanceId), NovaTag(VimTags.TenantId, plan.TenantId)], c.ZoneId,
+                    serverGroupOf.GetValueOrDefault(c.VduId));
                 string id;
                 try
                 {
@@ -331,7 +346,8 @@ public sealed partial class OpenStackVimDriver : IVimDriver
                     await nova.DeleteServerAsync(serverIds[c.ResourceKey], ct).ConfigureAwait(false);
                     await nova.WaitForDeletedAsync(serverIds[c.ResourceKey], ct).ConfigureAwait(false);
                     var id = await nova.CreateServerAsync(new NovaServerCreate(c.Name, fl.Id, img.Id, pids, md,
-                        [NovaTag(VimTags.VnfInstanceId, plan.VnfInstanceId), NovaTag(VimTags.TenantId, plan.TenantId)], zone), ct).ConfigureAwait(false);
+                        [NovaTag(VimTags.VnfInstanceId, plan.VnfInstanceId), NovaTag(VimTags.TenantId, plan.TenantId)], zone,
+                        serverGroupOf.GetValueOrDefault(c.VduId)), ct).ConfigureAwait(false);
                     serverIds[c.ResourceKey] = id;
                     await nova.WaitForStatusAsync(id, ServerStatus.Active, ct).ConfigureAwait(false);
                 };
