@@ -69,11 +69,12 @@ public sealed class VnfmHttpHost : IAsyncDisposable
             x.AddRequestClient<VnfLcmRequest>();
             x.AddHandler<GetOnboardedVnfPackage>(ctx => ctx.RespondAsync(nfvo.Package(ctx.Message)));
             x.AddHandler<RequestGrant>(ctx => ctx.RespondAsync(nfvo.Grant(ctx.Message)));
+            // One at a time, so that the log's order is the bus's delivery order.
             x.AddHandler<VnfLcmOperationOccurrenceChanged>(ctx =>
             {
                 events.Add(ctx.Message);
                 return Task.CompletedTask;
-            });
+            }).Endpoint(e => e.ConcurrentMessageLimit = 1);
             x.UsingInMemory((ctx, cfg) => cfg.ConfigureEndpoints(ctx));
         });
         var app = builder.Build();
