@@ -73,6 +73,7 @@ public static class NfvoRegistration
         services.AddScoped<OnboardedVnfPackageQuery>();
         services.AddVimRegistry(config);
         services.AddNfvoGrants(config); // GrantsApi.cs
+        services.AddVnfLcmClients(config); // VnfLcmClients.cs: VNF LCM through Mano's VNFM (bus) or external VNFMs (REST)
         return services;
     }
 
@@ -86,6 +87,7 @@ public static class NfvoRegistration
         bus.AddConsumer<GetOnboardedVnfPackageConsumer>();
         bus.AddConsumer<GetVnfPackageArtifactChunkConsumer>(); // PackageArtifactChunks.cs
         bus.AddNfvoGrantConsumers(); // GrantsApi.cs
+        bus.AddRequestClient<Mano.Contracts.Messages.VnfLcmRequest>(); // VnfLcmClients.cs
     }
 
     /// <summary>The NFVO's HTTP APIs: SOL005 VNF package management (/vnfpkgm/v2) and the VIM registry (/nfvo/v1/vims).</summary>
@@ -95,6 +97,7 @@ public static class NfvoRegistration
         app.MapVimsApiV1();
         app.MapGrantApiV1();
         app.MapVimTackerApi();
+        app.MapVnfLcmNotificationsApi(); // VnfLcmClients.cs
         return app;
     }
 
