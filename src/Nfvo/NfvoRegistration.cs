@@ -73,6 +73,7 @@ public static class NfvoRegistration
         services.AddScoped<OnboardedVnfPackageQuery>();
         services.AddVimRegistry(config);
         services.AddNfvoGrants(config); // GrantsApi.cs
+        services.AddNsdManagement(); // NsdManagementApi.cs: NSD / PNFD onboarding, notifications, NsdCatalog
         return services;
     }
 
@@ -85,6 +86,8 @@ public static class NfvoRegistration
         bus.AddConsumer<VnfPackageReleasedConsumer>();
         bus.AddConsumer<GetOnboardedVnfPackageConsumer>();
         bus.AddNfvoGrantConsumers(); // GrantsApi.cs
+        bus.AddConsumer<OnboardNsdConsumer>();
+        bus.AddConsumer<OnboardPnfdConsumer>();
     }
 
     /// <summary>The NFVO's HTTP APIs: SOL005 VNF package management (/vnfpkgm/v2) and the VIM registry (/nfvo/v1/vims).</summary>
@@ -94,6 +97,7 @@ public static class NfvoRegistration
         app.MapVimsApiV1();
         app.MapGrantApiV1();
         app.MapVimTackerApi();
+        app.MapNsdManagementApiV2();
         return app;
     }
 
