@@ -185,6 +185,9 @@ public abstract class NsdManagementTests(NfvoTestHost host)
         var again = await UploadAsync(client, NsdPackages.ChainNsd());
         Assert.Equal(NsdOnboardingState.Error, again.NsdOnboardingState);
         Assert.Contains($"already onboarded as NsdInfo {info.Id}", again.OnboardingFailureDetails!.Detail);
+
+        // The validation above was against real schemas: no $ref of the NSD management documents went unresolved.
+        Assert.DoesNotContain(SolSchemas.UnresolvedReferences, u => u.Contains("NSDManagement", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -409,6 +412,24 @@ public abstract class NsdManagementTests(NfvoTestHost host)
                     descriptor_invariant_id: router
                     name: router
             """;
+        var callback = $"http://subscriber.test/{_tenant}/all-pnfd";
+        var deletions = $"http://subscriber.test/{_tenant}/pnfd-deletions";
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/nsd/v2/subscriptions", new { callbackUri = callback }, Ct)).StatusCode);
+        var filtered = await client.PostAsJsonAsync("/nsd/v2/subscriptions", new
+        {
+            callbackUri = deletions, filter = new { notificationTypes = new[] { "PnfdDeletionNotification" }, pnfdId = new[] { pnfdId } },
+        }, Ct);
+        await ValidAsync(filtered, "POST", "/subscriptions");
+
+        // A PNFD without a PNF node template fails (PnfdOnBoardingFailureNotification).
+        var broken = await Body<PnfdInfo>(await client.PostAsJsonAsync("/nsd/v2/pnf_descriptors", new { }, Ct));
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PutAsync($"/nsd/v2/pnf_descriptors/{broken.Id}/pnfd_content",
+            Content("tosca_definitions_version: tosca_simple_yaml_1_3\ntopology_template: {}\n"u8.ToArray(), "text/plain"), Ct)).StatusCode);
+        var brokenDeadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await Body<PnfdInfo>(await client.GetAsync($"/nsd/v2/pnf_descriptors/{broken.Id}", Ct))).PnfdOnboardingState == NsdOnboardingState.Processing
+               && DateTime.UtcNow < brokenDeadline)
+            await Task.Delay(50, Ct); // its failure is notified before the next PNFD's onboarding
+
         var r = await client.PostAsJsonAsync("/nsd/v2/pnf_descriptors", new { userDefinedData = new { site = "a" } }, Ct);
         Assert.Equal(HttpStatusCode.Created, r.StatusCode);
         var pnfd = SolJson.Deserialize<PnfdInfo>(await ValidAsync(r, "POST", "/pnf_descriptors"));
@@ -458,6 +479,29 @@ public abstract class NsdManagementTests(NfvoTestHost host)
         Assert.Equal(HttpStatusCode.OK, (await client.PatchAsync($"{Root}/{withPnf.Id}", MergePatch("""{"nsdOperationalState":"DISABLED"}"""), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"{Root}/{withPnf.Id}", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync(self, Ct)).StatusCode);
+
+        var failed = await Body<PnfdInfo>(await client.GetAsync($"/nsd/v2/pnf_descriptors/{broken.Id}", Ct));
+        Assert.Equal(NsdOnboardingState.Error, failed.PnfdOnboardingState);
+        Assert.Contains("no tosca.nodes.nfv.PNF node template", failed.OnboardingFailureDetails!.Detail);
+        var deadline2 = DateTime.UtcNow.AddSeconds(20);
+        // 3 PNFD notifications and 4 NSD ones (onboarding, failure, change, deletion of the NSDs with the PNF).
+        while ((host.Callbacks.For(callback).Count(c => c.Method == "POST") < 7 || host.Callbacks.For(deletions).Count(c => c.Method == "POST") < 1)
+               && DateTime.UtcNow < deadline2)
+            await Task.Delay(100, Ct);
+        // The NSD notifications of the NSD with the PNF are there too; the PNFD ones in order.
+        var pnfdNotifications = host.Callbacks.For(callback).Where(c => c.Method == "POST")
+            .Where(c => JsonNode.Parse(c.Body)!["notificationType"]!.GetValue<string>().StartsWith("Pnfd", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["PnfdOnBoardingFailureNotification", "PnfdOnBoardingNotification", "PnfdDeletionNotification"],
+            pnfdNotifications.Select(c => JsonNode.Parse(c.Body)!["notificationType"]!.GetValue<string>()));
+        foreach (var n in pnfdNotifications)
+            SolSchemas.AssertValidRequest(NotificationApi, "POST",
+                $"/URI_is_provided_by_the_client_when_creating_the_subscription-{JsonNode.Parse(n.Body)!["notificationType"]!.GetValue<string>()}", n.Body);
+        Assert.Equal((broken.Id, (string?)null), (SolJson.Deserialize<NsdmNotification>(pnfdNotifications[0].Body).PnfdInfoId, SolJson.Deserialize<NsdmNotification>(pnfdNotifications[0].Body).PnfdId));
+        var onboarded = SolJson.Deserialize<NsdmNotification>(pnfdNotifications[1].Body);
+        Assert.Equal((pnfd.Id, pnfdId), (onboarded.PnfdInfoId, onboarded.PnfdId));
+        Assert.Equal($"http://nfvo.test/nsd/v2/pnf_descriptors/{pnfd.Id}", onboarded.Links["pnfdInfo"]!["href"]!.GetValue<string>());
+        var onlyDeletion = Assert.Single(host.Callbacks.For(deletions), c => c.Method == "POST");
+        Assert.Equal(SolJson.Deserialize<NsdmNotification>(pnfdNotifications[2].Body).Id, SolJson.Deserialize<NsdmNotification>(onlyDeletion.Body).Id);
     }
 
     // ------------------------------------------------------------------ subscriptions and notifications
