@@ -334,6 +334,37 @@ public abstract class NsdManagementTests(NfvoTestHost host)
         Assert.Contains("describe a VNF, not an NS", vnf.OnboardingFailureDetails!.Detail);
     }
 
+    [Fact]
+    public async Task A_nested_NSD_must_be_an_onboarded_and_enabled_NSD()
+    {
+        var client = Client();
+        var outer = $"""
+            tosca_definitions_version: tosca_simple_yaml_1_3
+            imports:
+              - https://forge.etsi.org/rep/nfv/SOL001/raw/v3.5.1/etsi_nfv_sol001_common_types.yaml
+              - https://forge.etsi.org/rep/nfv/SOL001/raw/v3.5.1/etsi_nfv_sol001_nsd_types.yaml
+            topology_template:
+              node_templates:
+                NS:
+                  type: tosca.nodes.nfv.NS
+                  properties: {"{"} descriptor_id: outer-{_tenant}, designer: Mano, version: '1.0', name: outer, invariant_id: outer, flavour_id: default {"}"}
+                CHAIN:
+                  type: tosca.nodes.nfv.NS
+                  properties: {"{"} descriptor_id: {NsdPackages.NsdId}, designer: Mano, version: '1.0', name: {NsdPackages.NsdName}, invariant_id: {NsdPackages.NsdInvariantId}, flavour_id: default {"}"}
+            """;
+        var before = await UploadAsync(client, Encoding.UTF8.GetBytes(outer), "text/plain");
+        Assert.Equal(NsdOnboardingState.Error, before.NsdOnboardingState);
+        Assert.Contains($"no onboarded NSD has nsdId {NsdPackages.NsdId} (nested NS)", before.OnboardingFailureDetails!.Detail);
+
+        await OnboardVnfPackagesAsync(client);
+        var chain = await OnboardChainAsync(client);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PutAsync($"{Root}/{before.Id}/nsd_content", Content(Encoding.UTF8.GetBytes(outer), "text/plain"), Ct)).StatusCode);
+        var after = await WaitForOnboardingAsync(client, before.Id);
+        Assert.True(after.NsdOnboardingState == NsdOnboardingState.Onboarded, after.OnboardingFailureDetails?.Detail);
+        Assert.Equal([chain.Id], after.NestedNsdInfoIds);
+        Assert.Empty(after.VnfPkgIds!);
+    }
+
     // ------------------------------------------------------------------ PATCH, ETag, DELETE
 
     [Fact]
@@ -367,6 +398,11 @@ public abstract class NsdManagementTests(NfvoTestHost host)
         await AssertProblemAsync(await client.PatchAsync(self, MergePatch("""{"nsdOperationalState":"BROKEN"}"""), Ct), HttpStatusCode.BadRequest);
         await AssertProblemAsync(await client.PatchAsync(self, MergePatch("{}"), Ct), HttpStatusCode.BadRequest);
         await AssertProblemAsync(await client.PatchAsync(self, JsonContent.Create(new { userDefinedData = new { a = 1 } }), Ct), HttpStatusCode.UnsupportedMediaType);
+        // SOL013 9.3: the API version of /nsd/v2 (SOL005 v3.7.1 NSD management: 2.3.0), with the Version header.
+        var versions = await client.GetAsync("/nsd/v2/api_versions", Ct);
+        var v = JsonNode.Parse(await ValidAsync(versions, "GET", "/api_versions"))!;
+        Assert.Equal(("/nsd/v2", "2.3.0"), (v["uriPrefix"]!.GetValue<string>(), v["apiVersions"]![0]!["version"]!.GetValue<string>()));
+        Assert.Equal("2.3.0", get.Headers.GetValues("Version").Single());
     }
 
     [Fact]
