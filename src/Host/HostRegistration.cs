@@ -207,6 +207,7 @@ public static class HostRegistration
             apis = new[]
             {
                 settings.Nfvo ? "/vnfpkgm/v2 (SOL005 VNF package management)" : null,
+                settings.Nfvo ? "/nsd/v2 (SOL005 NSD management)" : null,
                 settings.Vnfm ? "/vnflcm/v2 (SOL003 VNF lifecycle management)" : null,
                 settings.Vnfm ? "/sandbox/v1 (the sandbox VIM: simulated, not a real cloud)" : null,
             }.OfType<string>(),

@@ -267,6 +267,7 @@ public abstract partial class NfvoDbContext(DbContextOptions options, TenantCont
         });
 
         ConfigureGrants(modelBuilder); // GrantModel.cs: grants, the granted-resource ledger, quotas, VIM capacities
+        ConfigureNsds(modelBuilder); // NsdEntities.cs: NS / PNF descriptors, NSD management subscriptions
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -74,6 +74,7 @@ public static class NfvoRegistration
         services.AddVimRegistry(config);
         services.AddNfvoGrants(config); // GrantsApi.cs
         services.AddVnfLcmClients(config); // VnfLcmClients.cs: VNF LCM through Mano's VNFM (bus) or external VNFMs (REST)
+        services.AddNsdManagement(); // NsdManagementApi.cs: NSD / PNFD onboarding, notifications, NsdCatalog
         return services;
     }
 
@@ -88,6 +89,8 @@ public static class NfvoRegistration
         bus.AddConsumer<GetVnfPackageArtifactChunkConsumer>(); // PackageArtifactChunks.cs
         bus.AddNfvoGrantConsumers(); // GrantsApi.cs
         bus.AddRequestClient<Mano.Contracts.Messages.VnfLcmRequest>(); // VnfLcmClients.cs
+        bus.AddConsumer<OnboardNsdConsumer>();
+        bus.AddConsumer<OnboardPnfdConsumer>();
     }
 
     /// <summary>The NFVO's HTTP APIs: SOL005 VNF package management (/vnfpkgm/v2) and the VIM registry (/nfvo/v1/vims).</summary>
@@ -98,6 +101,7 @@ public static class NfvoRegistration
         app.MapGrantApiV1();
         app.MapVimTackerApi();
         app.MapVnfLcmNotificationsApi(); // VnfLcmClients.cs
+        app.MapNsdManagementApiV2();
         return app;
     }
 
