@@ -69,13 +69,15 @@ internal static class PortChainReconciler
         // Port pair groups: membership set in place (load sharing follows scaling).
         var groups = new Dictionary<string, SfcPart>(StringComparer.Ordinal);
         var existingGroups = mine.Where(p => p.Kind == SfcPartKind.PortPairGroup).ToList();
+        var keptGroups = new HashSet<string>(StringComparer.Ordinal);
         foreach (var want in plan.PortPairGroups)
         {
             var ids = want.PortPairs.Select(p => pairs[p.Key].Id).ToList();
-            var found = existingGroups.FirstOrDefault(g => g.Marker!.Key == want.Key && !groups.Values.Contains(g));
+            var found = existingGroups.FirstOrDefault(g => g.Marker!.Key == want.Key && !keptGroups.Contains(g.Id));
             if (found is null)
             {
                 groups[want.Key] = await api.CreatePortPairGroupAsync(Marker(want.Key), ids, ct).ConfigureAwait(false);
+                keptGroups.Add(groups[want.Key].Id);
                 continue;
             }
             if (!found.Members.Order(StringComparer.Ordinal).SequenceEqual(ids.Order(StringComparer.Ordinal)))
@@ -84,8 +86,9 @@ internal static class PortChainReconciler
                 found = found with { Members = ids };
             }
             groups[want.Key] = found;
+            keptGroups.Add(found.Id);
         }
-        stale.AddRange(existingGroups.Where(g => !groups.Values.Contains(g)));
+        stale.AddRange(existingGroups.Where(g => !keptGroups.Contains(g.Id)));
 
         // Flow classifiers cannot be changed in networking-sfc: a changed one is replaced.
         var classifiers = new Dictionary<string, SfcPart>(StringComparer.Ordinal);
@@ -138,7 +141,8 @@ internal static class PortChainReconciler
         DestinationIpPrefix = Prefix(f.DestinationIpPrefix),
     };
 
-    private static string? Prefix(string? p) =>
+    /// <summary>A bare host address as a /32 (IPv4) or /128 (IPv6) prefix, which networking-sfc requires.</summary>
+    internal static string? Prefix(string? p) =>
         p is null || p.Contains('/', StringComparison.Ordinal) ? p : p + (p.Contains(':', StringComparison.Ordinal) ? "/128" : "/32");
 
     /// <summary>Deletes the owner's chain resources (or one chain's): chains, then groups, pairs and classifiers.</summary>
@@ -153,7 +157,7 @@ internal static class PortChainReconciler
                 await api.DeleteAsync(tenantId, kind, p.Id, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The tenant's Mano chains (all owners or one) with their parts as the VIM has them now.</summary>
+    /// <summary>The tenant's Mano chains (all owners or one) with their parts as the VIM has them now (a group's pairs ordered by key).</summary>
     public static async Task<IReadOnlyList<VimPortChain>> ListAsync(ISfcApi api, string tenantId, string? ownerId, string operation, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(tenantId)) throw new VimException(operation, "tenant id is required");
@@ -171,7 +175,7 @@ internal static class PortChainReconciler
                     {
                         var p = byId.GetValueOrDefault(pid);
                         return new VimPortPair(pid, KeyOf(p), p?.Ingress ?? "", p?.Egress ?? "");
-                    }).ToList());
+                    }).OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal).ToList());   // a group is a set: VIMs do not keep the order
                 }).ToList(),
                 c.FlowClassifiers.Select(fid =>
                 {

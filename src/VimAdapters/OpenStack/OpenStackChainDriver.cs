@@ -82,8 +82,8 @@ public sealed class OpenStackChainDriver(OpenStackVimDriver driver) : IVimChainD
             var o = new JsonObject { ["ethertype"] = f.Ethertype };
             void Set(string name, JsonNode? value) { if (value is not null) o[name] = value; }
             Set("protocol", f.Protocol?.ToLowerInvariant());
-            Set("source_ip_prefix", f.SourceIpPrefix);
-            Set("destination_ip_prefix", f.DestinationIpPrefix);
+            Set("source_ip_prefix", PortChainReconciler.Prefix(f.SourceIpPrefix));
+            Set("destination_ip_prefix", PortChainReconciler.Prefix(f.DestinationIpPrefix));
             Set("source_port_range_min", f.SourcePortRangeMin);
             Set("source_port_range_max", f.SourcePortRangeMax);
             Set("destination_port_range_min", f.DestinationPortRangeMin);
