@@ -37,6 +37,8 @@ public static class SandboxApi
         {
             StatePath = Path.Combine(settings.DataDir, "sandbox-vim.json"),
             Latency = TimeSpan.FromMilliseconds(config.GetValue("Sandbox:LatencyMs", 0)),
+            // Sandbox:UnlimitedQuota=true lifts the per-tenant default quota (load benchmarks: scripts/bench-ns.sh).
+            DefaultQuota = config.GetValue("Sandbox:UnlimitedQuota", false) ? SandboxQuota.Unlimited : SandboxQuota.Default,
         }));
         services.AddSingleton<IVimDriver>(sp => new SandboxVimDriver(sp.GetRequiredService<SandboxCloud>()));
         services.AddSingleton<IVimChainDriver>(sp => new SandboxChainDriver(sp.GetRequiredService<SandboxCloud>()));
