@@ -167,3 +167,196 @@ public sealed class HeatUserDataTests
         Assert.Throws<VimException>(() => HeatUserData.Skeleton("resources: [unclosed"));
     }
 }
+
+/// <summary>
+/// ADR-0015 against the real test cloud (Heat up: MANO_TEST_OPENSTACK_HEAT=1): Tacker's v2 basic_lcms_min deployed through
+/// the driver as one Heat stack, scaled out and in, one VNFC healed, terminated; the stack, Nova servers and Neutron
+/// ports checked with independent REST calls (<see cref="RawOpenStack"/>).
+/// </summary>
+[Collection(OpenStackCollection.Name)]
+public sealed class HeatModeIntegrationTests(TestCloud cloud)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private void RequireHeat()
+    {
+        cloud.Require();
+        if (TestCloud.Env("MANO_TEST_OPENSTACK_HEAT") != "1")
+            Assert.Skip("MANO_TEST_OPENSTACK_HEAT is not 1: the test cloud runs without Heat (scripts/openstack-test-cloud/up.sh with MANO_OS_HEAT=1 brings it up)");
+    }
+
+    private async Task EnsureImagesAsync(VnfResourcePlan plan)
+    {
+        foreach (var name in plan.Computes.Select(c => c.ImageName).OfType<string>().Distinct())
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes("mano test image stand-in for " + name);
+            await cloud.Driver.EnsureSoftwareImageAsync(cloud.Vim(), new SoftwareImageUpload(name, "raw", "bare", ["mano.sw_image"]), () => new MemoryStream(bytes), Ct);
+        }
+    }
+
+    /// <summary>The stack of the instance as Heat lists it (null: none).</summary>
+    private async Task<JsonNode?> StackAsync(string instanceId) =>
+        (await cloud.Raw.GetAsync("orchestration", "/stacks?name=" + Uri.EscapeDataString("mano-" + instanceId)))!["stacks"]!.AsArray()
+        .SingleOrDefault(s => s!["stack_status"]!.GetValue<string>() != "DELETE_COMPLETE");
+
+    /// <summary>Nova and Neutron hold exactly the plan: servers by VDU and key, ports by key on their VNFC's server.</summary>
+    private async Task<Dictionary<string, string>> AssertMatchesPlanAsync(VnfResourcePlan plan, string step)
+    {
+        var stack = await StackAsync(plan.VnfInstanceId);
+        Assert.True(stack is not null, $"{step}: no stack mano-{plan.VnfInstanceId}");
+        Assert.EndsWith("_COMPLETE", stack!["stack_status"]!.GetValue<string>(), StringComparison.Ordinal);
+        var servers = await cloud.Raw.ServersAsync(plan.VnfInstanceId);
+        var ports = await cloud.Raw.PortsAsync(plan.VnfInstanceId);
+        Assert.True(plan.Computes.Count == servers.Count, $"{step}: {servers.Count} servers in Nova, plan has {plan.Computes.Count}");
+        Assert.Equal(plan.Computes.Select(c => c.ResourceKey).Order(), servers.Select(s => s!["metadata"]![VimTags.ResourceKey]!.GetValue<string>()).Order());
+        Assert.All(servers, s => Assert.Equal("ACTIVE", s!["status"]!.GetValue<string>()));
+        foreach (var c in plan.Computes)
+        {
+            var server = servers.Single(s => s!["metadata"]![VimTags.ResourceKey]!.GetValue<string>() == c.ResourceKey)!;
+            Assert.Equal(c.VduId, server["name"]!.GetValue<string>());   // Tacker's templates name the server after the VDU
+            Assert.Equal(c.VduId, server["metadata"]!["mano.vdu_id"]!.GetValue<string>());
+        }
+        foreach (var p in plan.Ports)
+        {
+            var port = ports.Single(x => x!["tags"]!.AsArray().Any(t => t!.GetValue<string>() == $"{VimTags.ResourceKey}={p.ResourceKey}"))!;
+            var server = servers.Single(s => s!["metadata"]![VimTags.ResourceKey]!.GetValue<string>() == p.ComputeKey)!;
+            Assert.Equal(server["id"]!.GetValue<string>(), port["device_id"]!.GetValue<string>());
+            Assert.NotEmpty(port["fixed_ips"]!.AsArray());
+        }
+        Assert.Equal(plan.Ports.Count, ports.Count);
+        var networks = await cloud.Raw.NetworksAsync(plan.VnfInstanceId);
+        Assert.Equal(plan.Networks.Select(n => n.ResourceKey).Order(),
+            networks.Select(n => n!["tags"]!.AsArray().Select(t => t!.GetValue<string>()).Single(t => t.StartsWith(VimTags.ResourceKey + "=", StringComparison.Ordinal))[(VimTags.ResourceKey.Length + 1)..]).Order());
+        return servers.ToDictionary(s => s!["metadata"]![VimTags.ResourceKey]!.GetValue<string>(), s => s!["id"]!.GetValue<string>());
+    }
+
+    private async Task AssertNothingLeftAsync(string instanceId)
+    {
+        Assert.Null(await StackAsync(instanceId));
+        Assert.Empty(await cloud.Raw.ServersAsync(instanceId));
+        Assert.Empty(await cloud.Raw.PortsAsync(instanceId));
+        Assert.Empty(await cloud.Raw.NetworksAsync(instanceId));
+        Assert.Empty(await cloud.Raw.SubnetsAsync(instanceId));
+    }
+
+    [Fact]
+    public async Task Basic_lcms_min_as_a_heat_stack_instantiate_scale_heal_terminate()
+    {
+        RequireHeat();
+        var vim = cloud.Vim();
+        var known = CorpusPlans.LoadWithHeat("v2-os-basic_lcms_min");
+        var flavour = known.Vnfd.FindFlavour("simple")!;
+        var instanceId = Guid.NewGuid().ToString();
+        var lcm = CorpusPlans.Instantiate(known, "simple", instanceId, "op-inst", "unused");
+        var plan = lcm.Resources;
+        Assert.NotNull(plan.Heat);
+        await EnsureImagesAsync(plan);
+        try
+        {
+            // instantiate: one stack; Nova/Neutron resources carry the plan's keys; a retried call changes nothing
+            var made = await cloud.Driver.InstantiateAsync(vim, plan, Ct);
+            var servers = await AssertMatchesPlanAsync(plan, "instantiate");
+            Assert.Equal(2, servers.Count);
+            Assert.Equal(plan.Computes.Count, made.Count(r => r.Kind == VimResourceKind.Compute));
+            Assert.All(made.Where(r => r.Kind is VimResourceKind.Compute or VimResourceKind.Port), r => Assert.NotNull(r.ResourceKey));
+            Assert.Contains(made, r => r.Kind == VimResourceKind.Port && r.Attributes.ContainsKey(VimAttributes.IpAddress));
+            var stackId = (await StackAsync(instanceId))!["id"]!.GetValue<string>();
+            var nfv = JsonNode.Parse((await cloud.Raw.GetAsync("orchestration", $"/stacks/mano-{instanceId}/{stackId}"))!["stack"]!["parameters"]!["nfv"]!.GetValue<string>())!;
+            Assert.Equal(1, nfv["VDU"]!["VDU1"]!["desired_capacity"]!.GetValue<int>());
+            Assert.Equal("m1.tiny", nfv["VDU"]!["VDU2"]!["computeFlavourId"]!.GetValue<string>());
+            var again = await cloud.Driver.InstantiateAsync(vim, plan, Ct);
+            Assert.Equal(made.Select(r => r.ResourceId).Order(), again.Select(r => r.ResourceId).Order());
+            Assert.Equal(stackId, (await StackAsync(instanceId))!["id"]!.GetValue<string>());
+
+            // scale out one step: desired_capacity 2, the new VDU1 server gets the new key, the others keep theirs
+            var scaledOut = ResourcePlanner.PlanScale(lcm, flavour, new Dictionary<string, int> { ["VDU1_scale"] = 1 }, "op-scale-out");
+            await cloud.Driver.ScaleAsync(vim, scaledOut.Resources, Ct);
+            var outServers = await AssertMatchesPlanAsync(scaledOut.Resources, "scale out");
+            foreach (var (key, id) in servers) Assert.Equal(id, outServers[key]);
+
+            // scale in: exactly the VNFC the plan drops goes (Heat is told which: its member is marked unhealthy)
+            var scaledIn = ResourcePlanner.PlanScale(scaledOut, flavour, new Dictionary<string, int> { ["VDU1_scale"] = 0 }, "op-scale-in");
+            var dropped = scaledOut.Resources.Computes.Select(c => c.ResourceKey).Except(scaledIn.Resources.Computes.Select(c => c.ResourceKey)).Single();
+            await cloud.Driver.ScaleAsync(vim, scaledIn.Resources, Ct);
+            var inServers = await AssertMatchesPlanAsync(scaledIn.Resources, "scale in");
+            Assert.DoesNotContain(dropped, inServers.Keys);
+            Assert.Null(await cloud.Raw.GetAsync("compute", "/servers/" + outServers[dropped], "2.79") is { } gone && gone["server"]!["status"]!.GetValue<string>() != "DELETED" ? gone : null);
+            foreach (var (key, id) in servers) Assert.Equal(id, inServers[key]);
+            plan = scaledIn.Resources;
+
+            // heal the VDU1 VNFC: Heat replaces its server (new server, same key, heal's op occ); its port stays
+            var target = plan.Computes.Single(c => c.VduId == "VDU1");
+            var portsBefore = (await cloud.Raw.PortsAsync(instanceId)).Select(p => p!["id"]!.GetValue<string>()).Order().ToList();
+            var healPlan = plan with { OpOccId = "op-heal" };
+            await cloud.Driver.HealAsync(vim, healPlan, [target.ResourceKey], Ct);
+            var healed = await AssertMatchesPlanAsync(plan, "heal");
+            Assert.NotEqual(inServers[target.ResourceKey], healed[target.ResourceKey]);
+            var other = plan.Computes.Single(c => c.VduId == "VDU2").ResourceKey;
+            Assert.Equal(inServers[other], healed[other]);
+            var healedServer = (await cloud.Raw.GetAsync("compute", "/servers/" + healed[target.ResourceKey], "2.79"))!["server"]!;
+            Assert.Equal("op-heal", healedServer["metadata"]![VimTags.OpOccId]!.GetValue<string>());
+            Assert.Equal(portsBefore, (await cloud.Raw.PortsAsync(instanceId)).Select(p => p!["id"]!.GetValue<string>()).Order().ToList());
+            // a retried heal does not replace the server again
+            await cloud.Driver.HealAsync(vim, healPlan, [target.ResourceKey], Ct);
+            Assert.Equal(healed[target.ResourceKey], (await AssertMatchesPlanAsync(plan, "heal retried"))[target.ResourceKey]);
+
+            // operate and listing work on the stack's servers as in VNFD mode
+            var listed = await cloud.Driver.ListResourcesAsync(vim, CorpusPlans.Tenant, instanceId, Ct);
+            Assert.Equal(plan.Computes.Count, listed.Count(r => r.Kind == VimResourceKind.Compute));
+            Assert.Equal(plan.Networks.Count, listed.Count(r => r.Kind == VimResourceKind.Network));
+
+            // change_flavour with a target that has no Heat templates: refused, clearly
+            var e = await Assert.ThrowsAsync<VimException>(() => cloud.Driver.ChangeFlavourAsync(vim, plan with { OpOccId = "op-cf", Heat = null }, Ct));
+            Assert.Contains("not supported in Heat mode", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await cloud.Driver.TerminateAsync(vim, CorpusPlans.Tenant, instanceId, Ct);
+        }
+        await AssertNothingLeftAsync(instanceId);
+        await cloud.Driver.TerminateAsync(vim, CorpusPlans.Tenant, instanceId, Ct);   // idempotent: no stack is done
+    }
+
+    [Fact]
+    public async Task A_failing_stack_names_heats_reason_and_its_rollback_deletes_the_stack()
+    {
+        RequireHeat();
+        var vim = cloud.Vim();
+        var known = CorpusPlans.LoadWithHeat("v2-os-basic_lcms_min");
+        var instanceId = Guid.NewGuid().ToString();
+        // Tacker's additionalParams "nfv" override, here with a flavour the cloud does not have
+        var plan = CorpusPlans.Instantiate(known, "simple", instanceId, "op-inst", "unused", additionalParams: new JsonObject
+        {
+            ["nfv"] = new JsonObject { ["VDU"] = new JsonObject { ["VDU1"] = new JsonObject { ["computeFlavourId"] = "mano-no-such-flavor" } } },
+        }).Resources;
+        await EnsureImagesAsync(plan);
+        try
+        {
+            var e = await Assert.ThrowsAsync<VimException>(() => cloud.Driver.InstantiateAsync(vim, plan, Ct));
+            // VDU1 is in a scaling group: Heat validates its member template only when it builds it, so the stack is
+            // made and fails: the error is the wait's, with Heat's stack_status_reason naming the flavour
+            Assert.Equal("heat.wait_create", e.Operation);
+            Assert.Contains("CREATE_FAILED", e.Message, StringComparison.Ordinal);
+            Assert.Contains("mano-no-such-flavor", e.Message, StringComparison.Ordinal);
+            Assert.Equal("CREATE_FAILED", (await StackAsync(instanceId))!["stack_status"]!.GetValue<string>());
+
+            // the same fault outside a scaling group: Heat refuses the create itself, naming the flavour
+            var direct = CorpusPlans.Instantiate(known, "simple", instanceId + "-b", "op-inst", "unused", additionalParams: new JsonObject
+            {
+                ["nfv"] = new JsonObject { ["VDU"] = new JsonObject { ["VDU2"] = new JsonObject { ["computeFlavourId"] = "mano-no-such-flavor" } } },
+            }).Resources;
+            var refused = await Assert.ThrowsAsync<VimException>(() => cloud.Driver.InstantiateAsync(vim, direct, Ct));
+            Assert.Equal("heat.create_stack", refused.Operation);
+            Assert.Contains("mano-no-such-flavor", refused.Message, StringComparison.Ordinal);
+            Assert.Null(await StackAsync(direct.VnfInstanceId));
+        }
+        finally
+        {
+            // the rollback of instantiate
+            await cloud.Driver.TerminateAsync(vim, CorpusPlans.Tenant, instanceId, Ct);
+            await cloud.Driver.TerminateAsync(vim, CorpusPlans.Tenant, instanceId + "-b", Ct);
+        }
+        await AssertNothingLeftAsync(instanceId);
+        await AssertNothingLeftAsync(instanceId + "-b");
+    }
+}

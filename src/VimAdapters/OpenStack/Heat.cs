@@ -72,14 +72,14 @@ public sealed class HeatClient(OpenStackSession session)
             ["timeout_mins"] = Math.Max(1, (int)Math.Ceiling(_s.Options.ServerTimeout.TotalMinutes)),
         };
         if (spec.Tags.Count > 0) body["tags"] = string.Join(",", spec.Tags);
-        var node = await _s.SendAsync("heat.create_stack", Svc, HttpMethod.Post, "/stacks", body, ct).ConfigureAwait(false);
+        var node = await Send("heat.create_stack", Svc, HttpMethod.Post, "/stacks", body, ct).ConfigureAwait(false);
         return node?["stack"]?["id"]?.GetValue<string>() ?? throw new VimException("heat.create_stack", "Heat answered without a stack id");
     }
 
     /// <summary>The live stack named <paramref name="name"/> (a deleted one is not listed), or null.</summary>
     public async Task<HeatStack?> FindStackAsync(string name, CancellationToken ct)
     {
-        var node = await _s.SendAsync("heat.list_stacks", Svc, HttpMethod.Get, "/stacks?name=" + Uri.EscapeDataString(name), null, ct).ConfigureAwait(false);
+        var node = await Send("heat.list_stacks", Svc, HttpMethod.Get, "/stacks?name=" + Uri.EscapeDataString(name), null, ct).ConfigureAwait(false);
         var found = OpenStackSession.Read<List<HeatStack>>("heat.list_stacks", node, "stacks")
             .FirstOrDefault(x => x.StackName == name && x.StackStatus != "DELETE_COMPLETE");
         return found is null ? null : await GetStackAsync(found.Ref, ct).ConfigureAwait(false);
@@ -87,7 +87,7 @@ public sealed class HeatClient(OpenStackSession session)
 
     public async Task<HeatStack?> GetStackAsync(string stackRef, CancellationToken ct)
     {
-        var node = await _s.SendAsync("heat.get_stack", Svc, HttpMethod.Get, "/stacks/" + stackRef, null, ct, notFoundIsNull: true).ConfigureAwait(false);
+        var node = await Send("heat.get_stack", Svc, HttpMethod.Get, "/stacks/" + stackRef, null, ct, notFoundIsNull: true).ConfigureAwait(false);
         return node is null ? null : OpenStackSession.Read<HeatStack>("heat.get_stack", node, "stack");
     }
 
@@ -100,24 +100,24 @@ public sealed class HeatClient(OpenStackSession session)
         var body = new JsonObject { ["parameters"] = parameters.DeepClone(), ["disable_rollback"] = true };
         if (template is not null) body["template"] = template;
         if (files is not null) body["files"] = Files(files);
-        await _s.SendAsync("heat.update_stack", Svc, HttpMethod.Patch, "/stacks/" + stackRef, body, ct).ConfigureAwait(false);
+        await Send("heat.update_stack", Svc, HttpMethod.Patch, "/stacks/" + stackRef, body, ct).ConfigureAwait(false);
     }
 
     /// <summary>Deletes a stack; an absent one is fine.</summary>
     public async Task DeleteStackAsync(string stackRef, CancellationToken ct) =>
-        await _s.SendAsync("heat.delete_stack", Svc, HttpMethod.Delete, "/stacks/" + stackRef, null, ct, notFoundIsNull: true).ConfigureAwait(false);
+        await Send("heat.delete_stack", Svc, HttpMethod.Delete, "/stacks/" + stackRef, null, ct, notFoundIsNull: true).ConfigureAwait(false);
 
     /// <summary>The stack's resources and, down to <paramref name="nestedDepth"/>, those of its nested stacks.</summary>
     public async Task<IReadOnlyList<HeatResource>> ListResourcesAsync(string stackRef, int nestedDepth, CancellationToken ct)
     {
-        var node = await _s.SendAsync("heat.list_resources", Svc, HttpMethod.Get,
+        var node = await Send("heat.list_resources", Svc, HttpMethod.Get,
             $"/stacks/{stackRef}/resources?nested_depth={nestedDepth}", null, ct).ConfigureAwait(false);
         return OpenStackSession.Read<List<HeatResource>>("heat.list_resources", node, "resources");
     }
 
     /// <summary>Marks a resource unhealthy (CHECK_FAILED): the next stack update replaces it, and a scaling group drops it first.</summary>
     public async Task MarkUnhealthyAsync(string stackRef, string resourceName, string reason, CancellationToken ct) =>
-        await _s.SendAsync("heat.mark_unhealthy", Svc, HttpMethod.Patch, $"/stacks/{stackRef}/resources/{Uri.EscapeDataString(resourceName)}",
+        await Send("heat.mark_unhealthy", Svc, HttpMethod.Patch, $"/stacks/{stackRef}/resources/{Uri.EscapeDataString(resourceName)}",
             new JsonObject { ["mark_unhealthy"] = true, ["resource_status_reason"] = reason }, ct).ConfigureAwait(false);
 
     /// <summary>
@@ -145,6 +145,46 @@ public sealed class HeatClient(OpenStackSession session)
     }
 
     private sealed record Box(HeatStack? Stack);
+
+    /// <summary>
+    /// One JSON request to Heat. Heat's error body is <c>{"title": "Bad Request", "error": {"type": ..., "message": ...}}</c>:
+    /// its <c>error.message</c> (with the type) is the reason worth naming, not the generic title.
+    /// </summary>
+    private async Task<JsonNode?> Send(string operation, string[] service, HttpMethod method, string path, JsonNode? body, CancellationToken ct, bool notFoundIsNull = false)
+    {
+        var (status, text) = await _s.SendRawAsync(operation, service, method, path,
+            body is null ? null : () => new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"), null, ct).ConfigureAwait(false);
+        if (status == System.Net.HttpStatusCode.NotFound && notFoundIsNull) return null;
+        if ((int)status is < 200 or > 299)
+        {
+            string? reason = null;
+            try
+            {
+                var error = JsonNode.Parse(text)?["error"];
+                if (error?["message"]?.GetValue<string>() is { Length: > 0 } m)
+                    reason = error["type"]?.GetValue<string>() is { Length: > 0 } type ? $"{type}: {m}" : m;
+            }
+            catch (JsonException)
+            {
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            if (reason is null) throw OpenStackErrors.FromResponse(operation, method, service[0], path, status, text);
+            var q = path.IndexOf('?', StringComparison.Ordinal);
+            throw new VimException(operation, $"{service[0]} answered HTTP {(int)status} {status} to {method} {(q < 0 ? path : path[..q])}: {reason}",
+                transient: (int)status >= 500);
+        }
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new VimException(operation, $"{service[0]} answered {method} {path} with invalid JSON: {e.Message}");
+        }
+    }
 
     private static JsonObject Files(IReadOnlyDictionary<string, string> files) =>
         new(files.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
