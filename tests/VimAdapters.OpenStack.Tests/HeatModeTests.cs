@@ -274,6 +274,13 @@ public sealed class HeatModeIntegrationTests(TestCloud cloud)
             var outServers = await AssertMatchesPlanAsync(scaledOut.Resources, "scale out");
             foreach (var (key, id) in servers) Assert.Equal(id, outServers[key]);
 
+            // the rollback of that scale out: the previous parameters, the added VNFC removed
+            await cloud.Driver.RollbackAsync(vim, plan with { OpOccId = "op-scale-out" }, Ct);
+            var rolledBack = await AssertMatchesPlanAsync(plan, "rollback of scale out");
+            foreach (var (key, id) in servers) Assert.Equal(id, rolledBack[key]);
+            await cloud.Driver.ScaleAsync(vim, scaledOut.Resources, Ct);
+            outServers = await AssertMatchesPlanAsync(scaledOut.Resources, "scale out again");
+
             // scale in: exactly the VNFC the plan drops goes (Heat is told which: its member is marked unhealthy)
             var scaledIn = ResourcePlanner.PlanScale(scaledOut, flavour, new Dictionary<string, int> { ["VDU1_scale"] = 0 }, "op-scale-in");
             var dropped = scaledOut.Resources.Computes.Select(c => c.ResourceKey).Except(scaledIn.Resources.Computes.Select(c => c.ResourceKey)).Single();
