@@ -111,6 +111,8 @@ internal sealed partial class HeatStackDeployer
         }
 
         LogUpdate(name, operation, plan.VnfInstanceId);
+        // Heat's convergence engine (the default) marks the stack UPDATE_IN_PROGRESS before it answers the PATCH, so the
+        // wait below cannot mistake the previous UPDATE_COMPLETE for this one.
         await _heat.UpdateStackAsync(stack.Ref, heat.Template, heat.Files, parameters, ct).ConfigureAwait(false);
         await _heat.WaitAsync(stack.Ref, "UPDATE", ct).ConfigureAwait(false);
         await StampAsync(operation, plan, stack.Ref, ct).ConfigureAwait(false);
@@ -203,7 +205,9 @@ internal sealed partial class HeatStackDeployer
         {
             var key = plan.Networks.FirstOrDefault(n => n.VirtualLinkDescId == r.ResourceName)?.ResourceKey;
             networkKeys[r.PhysicalResourceId!] = key;
-            await StampNeutronAsync(neutron, "networks", "network", r.PhysicalResourceId!, plan, key, marker, ct).ConfigureAwait(false);
+            var network = await neutron.GetNetworkAsync(r.PhysicalResourceId!, ct).ConfigureAwait(false);
+            if (network is null) continue;
+            await StampNeutronAsync(neutron, "networks", "network", network.Id, network.Description, network.Tags, plan, key, marker, ct).ConfigureAwait(false);
         }
         foreach (var r in resources.Where(r => r.ResourceType == "OS::Neutron::Subnet" && !string.IsNullOrEmpty(r.PhysicalResourceId)))
         {
@@ -211,7 +215,7 @@ internal sealed partial class HeatStackDeployer
                 notFoundIsNull: true).ConfigureAwait(false);
             if (node is null) continue;
             var subnet = OpenStackSession.Read<NeutronSubnet>("neutron.get_subnet", node, "subnet");
-            await StampNeutronAsync(neutron, "subnets", "subnet", subnet.Id, plan, networkKeys.GetValueOrDefault(subnet.NetworkId), marker, ct).ConfigureAwait(false);
+            await StampNeutronAsync(neutron, "subnets", "subnet", subnet.Id, subnet.Description, subnet.Tags, plan, networkKeys.GetValueOrDefault(subnet.NetworkId), marker, ct).ConfigureAwait(false);
         }
 
         // ports: by their server's VNFC and the CPD (resource name)
@@ -221,21 +225,25 @@ internal sealed partial class HeatStackDeployer
             if (port is null) continue;
             var computeKey = port.DeviceId is { Length: > 0 } d ? keyOfServer.GetValueOrDefault(d) : null;
             var key = plan.Ports.FirstOrDefault(p => p.ComputeKey == computeKey && p.CpdId == r.ResourceName)?.ResourceKey;
-            await StampNeutronAsync(neutron, "ports", "port", port.Id, plan, key, marker, ct).ConfigureAwait(false);
+            await StampNeutronAsync(neutron, "ports", "port", port.Id, port.Description, port.Tags, plan, key, marker, ct).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Tags (instance, tenant, op occ, key when known) and the instance marker as description, as VNFD mode has them.</summary>
-    private async Task StampNeutronAsync(NeutronClient neutron, string collection, string singular, string id, VnfResourcePlan plan, string? key,
-        string marker, CancellationToken ct)
+    /// <summary>
+    /// Tags (instance, tenant, op occ, key when known) and the instance marker as description, as VNFD mode has them.
+    /// A resource already stamped so (by an earlier operation: its op occ tag stays that of its making) is left alone.
+    /// </summary>
+    private async Task StampNeutronAsync(NeutronClient neutron, string collection, string singular, string id, string? description, List<string>? current,
+        VnfResourcePlan plan, string? key, string marker, CancellationToken ct)
     {
-        var tags = new List<string>
+        var identity = new List<string>
         {
             OpenStackVimDriver.NeutronTag(VimTags.VnfInstanceId, plan.VnfInstanceId),
             OpenStackVimDriver.NeutronTag(VimTags.TenantId, plan.TenantId),
-            OpenStackVimDriver.NeutronTag(VimTags.OpOccId, plan.OpOccId),
         };
-        if (key is not null) tags.Add(OpenStackVimDriver.NeutronTag(VimTags.ResourceKey, key));
+        if (key is not null) identity.Add(OpenStackVimDriver.NeutronTag(VimTags.ResourceKey, key));
+        if (description == marker && current is not null && identity.All(current.Contains)) return;
+        var tags = new List<string>(identity) { OpenStackVimDriver.NeutronTag(VimTags.OpOccId, plan.OpOccId) };
         await _s.SendAsync("neutron.set_description", OpenStackServiceTypes.Network, HttpMethod.Put, $"/{collection}/{id}",
             new JsonObject { [singular] = new JsonObject { ["description"] = marker } }, ct, notFoundIsNull: true).ConfigureAwait(false);
         await neutron.SetTagsAsync(collection, id, tags, ct).ConfigureAwait(false);
