@@ -372,7 +372,10 @@ public static class ResourcePlanner
         .. plan.Resources.Ports.Select(p => new ResourceDefinition { Id = p.ResourceKey, Type = "LINKPORT", VnfdId = plan.VnfdId, ResourceTemplateId = p.CpdId }),
     ];
 
-    /// <summary>Applies the grant's zone decisions (SOL003 9.5.3.3 GrantInfo.zoneId -> 9.5.3.4 ZoneInfo.zoneId).</summary>
+    /// <summary>
+    /// Applies the grant's zone decisions (SOL003 9.5.3.3 GrantInfo.zoneId -> 9.5.3.4 ZoneInfo.zoneId), and, for a Heat
+    /// plan, its vimAssets (ADR-0015, <see cref="WithGrantedAssets"/>).
+    /// </summary>
     public static VnfResourcePlan WithGrantedZones(VnfResourcePlan plan, Grant grant)
     {
         var zones = (grant.Zones ?? []).ToDictionary(z => z.Id, z => z.ZoneId);
@@ -382,6 +385,30 @@ public static class ResourcePlanner
         return plan with
         {
             Computes = plan.Computes.Select(c => c with { ZoneId = zoneOf.GetValueOrDefault(c.ResourceKey) ?? c.ZoneId }).ToList(),
+            Heat = plan.Heat is null ? null : WithGrantedAssets(plan.Heat, grant.VimAssets),
+        };
+    }
+
+    /// <summary>
+    /// SOL003 9.5.2.3 Grant.vimAssets in a Heat plan, as Tacker's default user-data takes them: a granted flavour
+    /// (computeResourceFlavours[].vimFlavourId, by vnfdVirtualComputeDescId = the VDU id) and a granted image
+    /// (softwareImages[].vimSoftwareImageId, by vnfdSoftwareImageId = the VDU or storage id) win over the VNFD's names.
+    /// </summary>
+    public static HeatStackPlan WithGrantedAssets(HeatStackPlan heat, JsonObject? vimAssets)
+    {
+        if (vimAssets is null) return heat;
+        static Dictionary<string, string> Pick(JsonNode? list, string idField, string valueField, IReadOnlyDictionary<string, string> current)
+        {
+            var map = new Dictionary<string, string>(current);
+            foreach (var item in list as JsonArray ?? [])
+                if (item?[idField] is JsonValue id && id.TryGetValue<string>(out var key) && item[valueField] is JsonValue v && v.TryGetValue<string>(out var value))
+                    map[key] = value;
+            return map;
+        }
+        return heat with
+        {
+            Flavors = Pick(vimAssets["computeResourceFlavours"], "vnfdVirtualComputeDescId", "vimFlavourId", heat.Flavors),
+            Images = Pick(vimAssets["softwareImages"], "vnfdSoftwareImageId", "vimSoftwareImageId", heat.Images),
         };
     }
 

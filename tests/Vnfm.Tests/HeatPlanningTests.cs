@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Mano.Common;
 using Mano.Contracts;
 using Mano.VimAdapters;
+using Mano.VimAdapters.OpenStack;
 
 namespace Mano.Vnfm.Tests;
 
@@ -67,6 +68,26 @@ public sealed class HeatPlanningTests
         var moved = ResourcePlanner.PlanChangeExtConn(scaled, Helloworld.Flavour,
             [new ExtVirtualLinkData { Id = "ext-1", ResourceId = "net-2", ExtCps = [new VnfExtCpData { CpdId = "CP1" }] }], "op-5");
         Assert.Equal("net-2", moved.Resources.Heat!.ExtNetworks["CP1"]);
+    }
+
+    [Fact]
+    public void Granted_vim_assets_win_over_the_vnfds_flavour_and_image_names()
+    {
+        var plan = Instantiate(WithTemplates(("BaseHOT/simple/top.yaml", Top)));
+        var grant = new Grant
+        {
+            Id = "g", VnfInstanceId = plan.Resources.VnfInstanceId, VnfLcmOpOccId = "op-1",
+            Links = new GrantLinks(new Link("http://nfvo/g"), new Link("http://vnfm/op"), new Link("http://vnfm/inst")),
+            VimAssets = JsonNode.Parse("""
+                {"computeResourceFlavours": [{"vnfdVirtualComputeDescId": "VDU1", "vimFlavourId": "flavor-id-1"}],
+                 "softwareImages": [{"vnfdSoftwareImageId": "VDU2", "vimSoftwareImageId": "image-id-2"}]}
+                """)!.AsObject(),
+        };
+        var granted = ResourcePlanner.WithGrantedZones(plan.Resources, grant).Heat!;
+        Assert.Equal("flavor-id-1", granted.Flavors["VDU1"]);
+        Assert.Equal("image-id-2", granted.Images["VDU2"]);
+        Assert.Equal("Software of VDU1", granted.Images["VDU1"]);   // not granted: the VNFD's
+        Assert.Equal("flavor-id-1", HeatUserData.Compute(plan.Resources with { Heat = granted })["VDU"]!["VDU1"]!["computeFlavourId"]!.GetValue<string>());
     }
 
     [Fact]
