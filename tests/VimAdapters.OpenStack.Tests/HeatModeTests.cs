@@ -324,6 +324,81 @@ public sealed class HeatModeIntegrationTests(TestCloud cloud)
         await cloud.Driver.TerminateAsync(vim, CorpusPlans.Tenant, instanceId, Ct);   // idempotent: no stack is done
     }
 
+    /// <summary>
+    /// The opt-out (additionalParams heatMode=false) deploys the same package from its VNFD; an instance deployed so stays
+    /// in VNFD mode even when a later plan carries the templates (e.g. the VIM gained Heat after instantiate): no stack.
+    /// </summary>
+    [Fact]
+    public async Task The_opt_out_deploys_from_the_vnfd_and_such_an_instance_never_becomes_a_stack()
+    {
+        RequireHeat();
+        var vim = cloud.Vim();
+        var known = CorpusPlans.LoadWithHeat("v2-os-basic_lcms_min");
+        var flavour = known.Vnfd.FindFlavour("simple")!;
+        var instanceId = Guid.NewGuid().ToString();
+        var lcm = CorpusPlans.Instantiate(known, "simple", instanceId, "op-inst", "unused",
+            additionalParams: new JsonObject { [ResourcePlanner.HeatModeParam] = false });
+        Assert.Null(lcm.Resources.Heat);
+        await EnsureImagesAsync(lcm.Resources);
+        try
+        {
+            await cloud.Driver.InstantiateAsync(vim, lcm.Resources, Ct);
+            Assert.Null(await StackAsync(instanceId));
+            var withTemplates = CorpusPlans.Instantiate(known, "simple", instanceId, "op-inst", "unused").Resources.Heat;
+            var scaled = ResourcePlanner.PlanScale(lcm, flavour, new Dictionary<string, int> { ["VDU1_scale"] = 1 }, "op-scale");
+            await cloud.Driver.ScaleAsync(vim, scaled.Resources with { Heat = withTemplates }, Ct);
+            Assert.Null(await StackAsync(instanceId));
+            var servers = await cloud.Raw.ServersAsync(instanceId);
+            Assert.Equal(scaled.Resources.Computes.Select(c => c.ResourceKey).Order(), servers.Select(x => x!["metadata"]![VimTags.ResourceKey]!.GetValue<string>()).Order());
+            Assert.All(servers, x => Assert.False(x!["metadata"]!.AsObject().ContainsKey("mano.heat_stack")));
+        }
+        finally
+        {
+            await cloud.Driver.TerminateAsync(vim, CorpusPlans.Tenant, instanceId, Ct);
+        }
+        await AssertNothingLeftAsync(instanceId);
+    }
+
+    /// <summary>A "crash" while Heat builds the stack: the retried instantiate finds the stack (no second one) and completes it.</summary>
+    [Fact]
+    public async Task A_retried_instantiate_after_a_crash_reuses_the_stack()
+    {
+        RequireHeat();
+        var vim = cloud.Vim();
+        var known = CorpusPlans.LoadWithHeat("v2-os-basic_lcms_min");
+        var instanceId = Guid.NewGuid().ToString();
+        var plan = CorpusPlans.Instantiate(known, "simple", instanceId, "op-inst", "unused").Resources;
+        await EnsureImagesAsync(plan);
+        try
+        {
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+            {
+                // cancelled as soon as Heat holds the stack (event-driven, not a fixed delay)
+                var crash = Task.Run(async () =>
+                {
+                    while (!cts.IsCancellationRequested)
+                    {
+                        if (await StackAsync(instanceId) is not null) { await cts.CancelAsync(); return; }
+                        await Task.Delay(100, Ct);
+                    }
+                }, Ct);
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cloud.Driver.InstantiateAsync(vim, plan, cts.Token));
+                await crash;
+            }
+            var first = (await StackAsync(instanceId))!["id"]!.GetValue<string>();
+            await cloud.Driver.InstantiateAsync(vim, plan, Ct);
+            await AssertMatchesPlanAsync(plan, "instantiate after a crash");
+            Assert.Equal(first, (await StackAsync(instanceId))!["id"]!.GetValue<string>());
+            var stacks = (await cloud.Raw.GetAsync("orchestration", "/stacks?name=" + Uri.EscapeDataString("mano-" + instanceId)))!["stacks"]!.AsArray();
+            Assert.Single(stacks);
+        }
+        finally
+        {
+            await cloud.Driver.TerminateAsync(vim, CorpusPlans.Tenant, instanceId, Ct);
+        }
+        await AssertNothingLeftAsync(instanceId);
+    }
+
     [Fact]
     public async Task A_failing_stack_names_heats_reason_and_its_rollback_deletes_the_stack()
     {

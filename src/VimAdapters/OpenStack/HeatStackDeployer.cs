@@ -36,17 +36,19 @@ internal sealed partial class HeatStackDeployer
     public static string StackName(string vnfInstanceId) => "mano-" + vnfInstanceId;
 
     /// <summary>
-    /// The Heat deployer when the plan is for Heat mode: it has BaseHOT templates and the cloud has an orchestration
-    /// endpoint. Null: VNFD mode. A plan without templates for an instance that is a stack (change_flavour,
+    /// The Heat deployer when the plan is for Heat mode: it has BaseHOT templates, the cloud has an orchestration
+    /// endpoint and (but for instantiate) the instance is a stack. Null: VNFD mode. A plan without templates for an instance that is a stack (change_flavour,
     /// change_vnfpkg to a package without BaseHOT) is refused: Heat mode does not support it.
     /// </summary>
     public static async Task<HeatStackDeployer?> ForAsync(OpenStackSession s, VnfResourcePlan plan, string operation, ILogger logger, CancellationToken ct)
     {
         var heat = new HeatClient(s);
         if (!heat.IsAvailable) return null;
-        if (plan.Heat is not null) return new HeatStackDeployer(s, logger);
-        if (operation == "instantiate") return null;
-        if (await heat.FindStackAsync(StackName(plan.VnfInstanceId), ct).ConfigureAwait(false) is { } stack)
+        if (plan.Heat is not null && operation == "instantiate") return new HeatStackDeployer(s, logger);
+        var stack = await heat.FindStackAsync(StackName(plan.VnfInstanceId), ct).ConfigureAwait(false);
+        // An instance instantiated from the VNFD (the VIM had no Heat then) stays in VNFD mode.
+        if (plan.Heat is not null) return stack is null ? null : new HeatStackDeployer(s, logger);
+        if (stack is not null)
             throw new VimException(operation,
                 $"VNF instance '{plan.VnfInstanceId}' is deployed as Heat stack {stack.StackName} (BaseHOT), and its {operation} target has no BaseHOT templates: "
                 + $"{operation} is not supported in Heat mode");
