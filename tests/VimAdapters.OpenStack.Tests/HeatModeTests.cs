@@ -359,6 +359,35 @@ public sealed class HeatModeIntegrationTests(TestCloud cloud)
         await AssertNothingLeftAsync(instanceId);
     }
 
+    /// <summary>
+    /// Tacker's getting-started package: a VDU that is a nested stack (no scaling group), and a port the template names
+    /// VDU1_CP1 for the VNFD's CP1: the planned CP takes its VNFC's port on its network.
+    /// </summary>
+    [Fact]
+    public async Task Doc_getting_started_maps_a_port_named_otherwise_by_its_network()
+    {
+        RequireHeat();
+        var vim = cloud.Vim();
+        var known = CorpusPlans.LoadWithHeat("v2-os-doc_getting_started");
+        var instanceId = Guid.NewGuid().ToString();
+        var plan = CorpusPlans.Instantiate(known, "simple", instanceId, "op-inst", "unused").Resources;
+        Assert.Equal(["CP1"], plan.Ports.Select(p => p.CpdId));
+        await EnsureImagesAsync(plan);
+        try
+        {
+            var made = await cloud.Driver.InstantiateAsync(vim, plan, Ct);
+            await AssertMatchesPlanAsync(plan, "instantiate");
+            var port = Assert.Single(made, r => r.Kind == VimResourceKind.Port);
+            Assert.Equal(plan.Ports[0].ResourceKey, port.ResourceKey);
+            Assert.Equal(made.Single(r => r.Kind == VimResourceKind.Network).ResourceId, port.Attributes[VimAttributes.NetworkId]);
+        }
+        finally
+        {
+            await cloud.Driver.TerminateAsync(vim, CorpusPlans.Tenant, instanceId, Ct);
+        }
+        await AssertNothingLeftAsync(instanceId);
+    }
+
     /// <summary>A "crash" while Heat builds the stack: the retried instantiate finds the stack (no second one) and completes it.</summary>
     [Fact]
     public async Task A_retried_instantiate_after_a_crash_reuses_the_stack()

@@ -220,15 +220,67 @@ internal sealed partial class HeatStackDeployer
             await StampNeutronAsync(neutron, "subnets", "subnet", subnet.Id, subnet.Description, subnet.Tags, plan, networkKeys.GetValueOrDefault(subnet.NetworkId), marker, ct).ConfigureAwait(false);
         }
 
-        // ports: by their server's VNFC and the CPD (resource name)
+        var stamped = new HashSet<string>(keyOfServer.Values, StringComparer.Ordinal);
+        foreach (var k in networkKeys.Values.OfType<string>()) stamped.Add(k);
+
+        // ports: by their server's VNFC and the CPD (resource name); a planned CP that no port is named after takes the
+        // port of its VNFC on its network (templates may name ports otherwise, e.g. VDU1_CP1 for the VNFD's CP1)
+        var ports = new List<(HeatResource Resource, NeutronPort Port, string? ComputeKey)>();
         foreach (var r in resources.Where(r => r.ResourceType == "OS::Neutron::Port" && !string.IsNullOrEmpty(r.PhysicalResourceId)))
         {
             var port = await neutron.GetPortAsync(r.PhysicalResourceId!, ct).ConfigureAwait(false);
-            if (port is null) continue;
-            var computeKey = port.DeviceId is { Length: > 0 } d ? keyOfServer.GetValueOrDefault(d) : null;
-            var key = plan.Ports.FirstOrDefault(p => p.ComputeKey == computeKey && p.CpdId == r.ResourceName)?.ResourceKey;
-            await StampNeutronAsync(neutron, "ports", "port", port.Id, port.Description, port.Tags, plan, key, marker, ct).ConfigureAwait(false);
+            if (port is not null) ports.Add((r, port, port.DeviceId is { Length: > 0 } d ? keyOfServer.GetValueOrDefault(d) : null));
         }
+        var networkOfKey = networkKeys.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Value!, kv => kv.Key, StringComparer.Ordinal);
+        var portKey = new Dictionary<string, string>(StringComparer.Ordinal);   // Neutron port id -> plan key
+        foreach (var p in plan.Ports)
+        {
+            var byName = ports.FirstOrDefault(x => x.ComputeKey == p.ComputeKey && x.Resource.ResourceName == p.CpdId && !portKey.ContainsKey(x.Port.Id));
+            if (byName.Port is not null) portKey[byName.Port.Id] = p.ResourceKey;
+        }
+        foreach (var p in plan.Ports.Where(p => !portKey.ContainsValue(p.ResourceKey)))
+        {
+            var network = p.ExternalNetworkId ?? (p.NetworkKey is { } nk ? networkOfKey.GetValueOrDefault(nk) : null);
+            var byNetwork = ports.Where(x => x.ComputeKey == p.ComputeKey && x.Port.NetworkId == network && !portKey.ContainsKey(x.Port.Id))
+                .OrderBy(x => x.Resource.ResourceName, StringComparer.Ordinal).FirstOrDefault();
+            if (byNetwork.Port is not null) portKey[byNetwork.Port.Id] = p.ResourceKey;
+        }
+        foreach (var (_, port, _) in ports)
+        {
+            var key = portKey.GetValueOrDefault(port.Id);
+            await StampNeutronAsync(neutron, "ports", "port", port.Id, port.Description, port.Tags, plan, key, marker, ct).ConfigureAwait(false);
+            if (key is not null) stamped.Add(key);
+        }
+
+        // volumes (where the cloud has Cinder): by the server they are attached to (else the server of the same nested
+        // stack) and the virtual storage (resource name); Cinder metadata, as VNFD mode has it
+        var cinder = new CinderClient(_s);
+        if (cinder.IsAvailable)
+        {
+            foreach (var r in resources.Where(r => r.ResourceType == "OS::Cinder::Volume" && !string.IsNullOrEmpty(r.PhysicalResourceId)))
+            {
+                var volume = await cinder.GetVolumeAsync(r.PhysicalResourceId!, ct).ConfigureAwait(false);
+                if (volume is null) continue;
+                var serverId = volume.Attachments?.FirstOrDefault()?.ServerId
+                               ?? servers.FirstOrDefault(x => x.Resource.StackRef == r.StackRef).Resource?.PhysicalResourceId;
+                var computeKey = serverId is null ? null : keyOfServer.GetValueOrDefault(serverId);
+                var key = plan.Volumes.FirstOrDefault(v => v.ComputeKey == computeKey && v.VirtualStorageDescId == r.ResourceName)?.ResourceKey;
+                if (key is null || volume.Metadata?.GetValueOrDefault(VimTags.ResourceKey) == key) { if (key is not null) stamped.Add(key); continue; }
+                await _s.SendAsync("cinder.set_metadata", OpenStackServiceTypes.BlockStorage, HttpMethod.Post, $"/volumes/{volume.Id}/metadata",
+                    new JsonObject { ["metadata"] = new JsonObject(VimTags.For(plan, key).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))) },
+                    ct).ConfigureAwait(false);
+                stamped.Add(key);
+            }
+        }
+
+        // Every planned resource must be a resource of the stack (the VNFM builds instantiatedVnfInfo from them).
+        var missing = plan.Networks.Where(n => !stamped.Contains(n.ResourceKey)).Select(n => $"VL {n.VirtualLinkDescId}")
+            .Concat(plan.Ports.Where(p => !stamped.Contains(p.ResourceKey)).Select(p => $"CP {p.CpdId}"))
+            .Concat(plan.Volumes.Where(v => !stamped.Contains(v.ResourceKey)).Select(v => $"storage {v.VirtualStorageDescId}"))
+            .Distinct().ToList();
+        if (missing.Count > 0)
+            throw new VimException(operation + ".heat_resources",
+                $"stack {stackRef} has no resource for {string.Join(", ", missing)} of the VNFD (Tacker's BaseHOT convention: resources named after the VNFD's VDUs, CPs, VLs and storages)");
     }
 
     /// <summary>
