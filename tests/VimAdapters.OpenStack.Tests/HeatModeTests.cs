@@ -273,6 +273,10 @@ public sealed class HeatModeIntegrationTests(TestCloud cloud)
             await cloud.Driver.ScaleAsync(vim, scaledOut.Resources, Ct);
             var outServers = await AssertMatchesPlanAsync(scaledOut.Resources, "scale out");
             foreach (var (key, id) in servers) Assert.Equal(id, outServers[key]);
+            var outInfo = InstantiatedInfoBuilder.Build(scaledOut, flavour, "vim-1",
+                await cloud.Driver.ListResourcesAsync(vim, CorpusPlans.Tenant, instanceId, Ct), null, "STARTED");
+            Assert.Equal(scaledOut.Resources.Computes.Select(c => c.ResourceKey).Order(), outInfo.VnfcResourceInfo!.Select(v => v.Id).Order());
+            Assert.All(outInfo.VnfcResourceInfo!, v => Assert.Equal(outServers[v.Id], v.ComputeResource.ResourceId));
 
             // the rollback of that scale out: the previous parameters, the added VNFC removed
             await cloud.Driver.RollbackAsync(vim, plan with { OpOccId = "op-scale-out" }, Ct);
@@ -370,7 +374,8 @@ public sealed class HeatModeIntegrationTests(TestCloud cloud)
         var vim = cloud.Vim();
         var known = CorpusPlans.LoadWithHeat("v2-os-doc_getting_started");
         var instanceId = Guid.NewGuid().ToString();
-        var plan = CorpusPlans.Instantiate(known, "simple", instanceId, "op-inst", "unused").Resources;
+        var lcm = CorpusPlans.Instantiate(known, "simple", instanceId, "op-inst", "unused");
+        var plan = lcm.Resources;
         Assert.Equal(["CP1"], plan.Ports.Select(p => p.CpdId));
         await EnsureImagesAsync(plan);
         try
@@ -380,6 +385,13 @@ public sealed class HeatModeIntegrationTests(TestCloud cloud)
             var port = Assert.Single(made, r => r.Kind == VimResourceKind.Port);
             Assert.Equal(plan.Ports[0].ResourceKey, port.ResourceKey);
             Assert.Equal(made.Single(r => r.Kind == VimResourceKind.Network).ResourceId, port.Attributes[VimAttributes.NetworkId]);
+
+            // the VNFM builds instantiatedVnfInfo from the stack's resources as in VNFD mode
+            var info = InstantiatedInfoBuilder.Build(lcm, known.Vnfd.FindFlavour("simple")!, "vim-1", made, null, "STARTED");
+            var vnfc = Assert.Single(info.VnfcResourceInfo!);
+            Assert.Equal(made.Single(r => r.Kind == VimResourceKind.Compute).ResourceId, vnfc.ComputeResource.ResourceId);
+            Assert.Equal("CP1", Assert.Single(vnfc.VnfcCpInfo!).CpdId);
+            Assert.Equal(made.Single(r => r.Kind == VimResourceKind.Network).ResourceId, Assert.Single(info.VnfVirtualLinkResourceInfo!).NetworkResource.ResourceId);
         }
         finally
         {
