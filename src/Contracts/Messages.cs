@@ -30,6 +30,10 @@ public sealed record OnboardedVnfPackageResult(OnboardedVnfPackage? Package, Pro
 /// deployment artifact of the VNFD names), path -> content, from which the VNFM builds a CNF's resource plan. Null or
 /// empty when the package has none (and in the answers of NFVOs that predate it).
 /// </param>
+/// <param name="HeatTemplates">
+/// The package's Tacker-style Heat templates (BaseHOT/**), path -> content: with them the VNFM can deploy a flavour as a
+/// Heat stack (ADR-0015). Null when the package has none (and in the answers of NFVOs that predate it).
+/// </param>
 public sealed record OnboardedVnfPackage(
     string VnfPkgId,
     string VnfdId,
@@ -40,7 +44,8 @@ public sealed record OnboardedVnfPackage(
     string OperationalState,
     string EntryDefinitions,
     IReadOnlyDictionary<string, byte[]> VnfdFiles,
-    IReadOnlyDictionary<string, byte[]>? KubernetesManifests = null);
+    IReadOnlyDictionary<string, byte[]>? KubernetesManifests = null,
+    IReadOnlyDictionary<string, byte[]>? HeatTemplates = null);
 
 /// <summary>NFVO-internal: fetch a VNF package's content from the URI given to upload_from_uri (SOL005 9.4.6.3.1).
 /// The address and credentials are kept in the NFVO's database only until the fetch ends, never in a message.</summary>

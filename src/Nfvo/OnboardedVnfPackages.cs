@@ -42,6 +42,19 @@ public sealed class OnboardedVnfPackageQuery(NfvoDbContext db)
                 Detail = $"The Kubernetes manifests of VNF package {package.Id} cannot be read: {e.Message}",
             });
         }
+        Dictionary<string, byte[]>? heatTemplates;
+        try
+        {
+            heatTemplates = await HeatTemplatesAsync(package, ct);
+        }
+        catch (InvalidDataException e)
+        {
+            return new OnboardedVnfPackageResult(null, new ProblemDetails
+            {
+                Status = 422, Title = "Unprocessable Content",
+                Detail = $"The Heat templates (BaseHOT/) of VNF package {package.Id} cannot be read: {e.Message}",
+            });
+        }
         return new OnboardedVnfPackageResult(new OnboardedVnfPackage(
             package.Id,
             vnfdId,
@@ -52,7 +65,53 @@ public sealed class OnboardedVnfPackageQuery(NfvoDbContext db)
             package.OperationalState,
             package.EntryDefinitions ?? "",
             files,
-            manifests), null);
+            manifests,
+            heatTemplates), null);
+    }
+
+    /// <summary>
+    /// Tacker's BaseHOT/&lt;flavourId&gt;/** Heat templates (ADR-0015), read out of the stored CSAR; null when the package
+    /// has none, so the CSAR is only loaded for packages that have some.
+    /// </summary>
+    private async Task<Dictionary<string, byte[]>?> HeatTemplatesAsync(VnfPackage package, CancellationToken ct)
+    {
+        var artifacts = package.AdditionalArtifacts is null ? []
+            : JsonSerializer.Deserialize<List<VnfPackageArtifactInfo>>(package.AdditionalArtifacts, SolJson.Options) ?? [];
+        var wanted = artifacts.Select(a => a.ArtifactPath).OfType<string>()
+            .Where(p => p.StartsWith("BaseHOT/", StringComparison.Ordinal)
+                        && (p.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
+            .ToHashSet(StringComparer.Ordinal);
+        if (wanted.Count == 0) return null;
+        return await ReadCsarFilesAsync(package, wanted, ct);
+    }
+
+    /// <summary>The files <paramref name="wanted"/> (normalised artifact paths) of the stored CSAR, each bounded by <see cref="MaxManifestBytes"/>.</summary>
+    private async Task<Dictionary<string, byte[]>> ReadCsarFilesAsync(VnfPackage package, IReadOnlySet<string> wanted, CancellationToken ct)
+    {
+        var content = await db.VnfPackageContents.AsNoTracking().Where(c => c.VnfPkgId == package.Id).Select(c => c.Content).SingleOrDefaultAsync(ct)
+                      ?? throw new InvalidDataException("the package content is no longer stored");
+        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        using var archive = new ZipArchive(new MemoryStream(content, writable: false), ZipArchiveMode.Read);
+        foreach (var e in archive.Entries)
+        {
+            // The same normalised, exact-path match as the artifact API: nothing outside the listed artifacts is read.
+            if (PackageArtifacts.Normalise(e.FullName) is not { } path || !wanted.Contains(path) || result.ContainsKey(path)) continue;
+            if (e.Length > MaxManifestBytes) throw new InvalidDataException($"\"{path}\" is larger than {MaxManifestBytes >> 20} MiB");
+            await using var stream = await e.OpenAsync(ct);
+            using var buffer = new MemoryStream((int)e.Length);
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+            {
+                // Bounded whatever the entry's header claims.
+                if (buffer.Length + read > MaxManifestBytes) throw new InvalidDataException($"\"{path}\" is larger than {MaxManifestBytes >> 20} MiB");
+                buffer.Write(chunk, 0, read);
+            }
+            result[path] = buffer.ToArray();
+        }
+        var missing = wanted.Where(p => !result.ContainsKey(p)).ToList();
+        if (missing.Count > 0) throw new InvalidDataException($"not in the stored CSAR: {string.Join(", ", missing)}");
+        return result;
     }
 
     /// <summary>Largest manifest file handed to a VNFM (a YAML of 8 MiB is far beyond any real workload's).</summary>
@@ -82,30 +141,7 @@ public sealed class OnboardedVnfPackageQuery(NfvoDbContext db)
             .Where(a => a.Kind == KubernetesArtifactKind.Manifest).Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
         if (wanted.Count == 0) return null;
 
-        var content = await db.VnfPackageContents.AsNoTracking().Where(c => c.VnfPkgId == package.Id).Select(c => c.Content).SingleOrDefaultAsync(ct)
-                      ?? throw new InvalidDataException("the package content is no longer stored");
-        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        using var archive = new ZipArchive(new MemoryStream(content, writable: false), ZipArchiveMode.Read);
-        foreach (var e in archive.Entries)
-        {
-            // The same normalised, exact-path match as the artifact API: nothing outside the listed artifacts is read.
-            if (PackageArtifacts.Normalise(e.FullName) is not { } path || !wanted.Contains(path) || result.ContainsKey(path)) continue;
-            if (e.Length > MaxManifestBytes) throw new InvalidDataException($"\"{path}\" is larger than {MaxManifestBytes >> 20} MiB");
-            await using var stream = await e.OpenAsync(ct);
-            using var buffer = new MemoryStream((int)e.Length);
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, ct)) > 0)
-            {
-                // Bounded whatever the entry's header claims.
-                if (buffer.Length + read > MaxManifestBytes) throw new InvalidDataException($"\"{path}\" is larger than {MaxManifestBytes >> 20} MiB");
-                buffer.Write(chunk, 0, read);
-            }
-            result[path] = buffer.ToArray();
-        }
-        var missing = wanted.Where(p => !result.ContainsKey(p)).ToList();
-        if (missing.Count > 0) throw new InvalidDataException($"not in the stored CSAR: {string.Join(", ", missing)}");
-        return result;
+        return await ReadCsarFilesAsync(package, wanted, ct);
     }
 }
 

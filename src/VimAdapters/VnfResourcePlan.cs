@@ -31,6 +31,13 @@ public sealed record VnfResourcePlan(
     /// (Zone-scoped rules are the grant's business: they reach the plan as each compute's zone.)
     /// </summary>
     public IReadOnlyList<PlannedServerGroup>? ServerGroups { get; init; }
+
+    /// <summary>
+    /// Tacker-style packages only (null otherwise): the package's BaseHOT templates of the flavour. With it, an OpenStack
+    /// VIM that has an orchestration (Heat) endpoint deploys the instance as one Heat stack (ADR-0015); the other parts of
+    /// the plan still say what the VNFM expects (VNFCs, ports, VLs by key) and drive the stack's <c>nfv</c> parameter.
+    /// </summary>
+    public HeatStackPlan? Heat { get; init; }
 }
 
 /// <summary>
@@ -60,6 +67,34 @@ public sealed record PlannedImage(
     [System.Text.Json.Serialization.JsonIgnore]
     public Func<CancellationToken, Task<Stream>>? Open { get; init; }
 }
+
+/// <summary>
+/// The Heat part of a plan (ADR-0015): Tacker's BaseHOT/&lt;flavourId&gt;/ templates and what the <c>nfv</c> parameter needs
+/// beyond the rest of the plan.
+/// </summary>
+/// <param name="TemplatePath">The top template's path in the package (BaseHOT/&lt;flavour&gt;/&lt;file&gt;.yaml).</param>
+/// <param name="Template">The top template (YAML text).</param>
+/// <param name="Files">Nested templates by the name the top template uses as a resource type (Tacker: the file name), YAML text.</param>
+/// <param name="Flavors">Per VDU, the VIM flavour the VNFD names (requested_additional_capability_name): <c>nfv.VDU.&lt;vdu&gt;.computeFlavourId</c>.</param>
+/// <param name="Images">Per VDU and per virtual storage, the software image name (sw_image_data): <c>nfv.VDU.&lt;id&gt;.vcImageId</c>.</param>
+/// <param name="ExtNetworks">Per external CPD, the VIM network of its extVirtualLink: <c>nfv.CP.&lt;cp&gt;.network</c>.</param>
+/// <param name="FixedIps">
+/// Per external CPD, the fixed IPs its extVirtualLink's cpProtocolData ask for (subnet and/or address), in order:
+/// <c>nfv.CP.&lt;cp&gt;.fixed_ips</c>.
+/// </param>
+/// <param name="NfvOverrides">additionalParams "nfv" of the instantiate request: merged (RFC 7396) over the computed parameter, as Tacker does.</param>
+public sealed record HeatStackPlan(
+    string TemplatePath,
+    string Template,
+    IReadOnlyDictionary<string, string> Files,
+    IReadOnlyDictionary<string, string> Flavors,
+    IReadOnlyDictionary<string, string> Images,
+    IReadOnlyDictionary<string, string> ExtNetworks,
+    IReadOnlyDictionary<string, IReadOnlyList<HeatFixedIp>> FixedIps,
+    System.Text.Json.Nodes.JsonObject? NfvOverrides = null);
+
+/// <summary>One fixed IP of an external CP: a subnet id and/or an address.</summary>
+public sealed record HeatFixedIp(string? Subnet, string? IpAddress);
 
 /// <summary>An internal virtual link of the VNF: one network with one subnet.</summary>
 public sealed record PlannedNetwork(string ResourceKey, string VirtualLinkDescId, string? Cidr, string? IpVersion);

@@ -34,7 +34,8 @@ public static class ResourcePlanner
             .Select(a => new ScaleInfo(a.Id, level is not null && level.ScaleLevels.TryGetValue(a.Id, out var l) ? l : 0, known.Vnfd.DescriptorId))
             .ToList();
         var kubernetes = KubernetesPlan(known, flavour, request.AdditionalParams);
-        var resources = Compose(tenantId, vnfInstanceId, opOccId, flavour, counts, request.ExtVirtualLinks ?? [], current: null, kubernetes);
+        var heat = kubernetes is null ? HeatPlan(known, flavour, request.AdditionalParams, request.ExtVirtualLinks) : null;
+        var resources = Compose(tenantId, vnfInstanceId, opOccId, flavour, counts, request.ExtVirtualLinks ?? [], current: null, kubernetes, heat);
         return new LcmPlan(known.Vnfd.DescriptorId, flavour.FlavourId, level?.Id, resources, scaleStatus, request.ExtVirtualLinks);
     }
 
@@ -58,7 +59,7 @@ public static class ResourcePlanner
             if (counts[vdu.Id] < 0) counts[vdu.Id] = 0;
         var status = current.ScaleStatus.Select(s => s with { ScaleLevel = targetLevels.TryGetValue(s.AspectId, out var l) ? l : s.ScaleLevel }).ToList();
         var resources = Compose(current.Resources.TenantId, current.Resources.VnfInstanceId, opOccId, flavour, counts, current.ExtVirtualLinks ?? [], current,
-            current.Resources.Kubernetes);
+            current.Resources.Kubernetes, current.Resources.Heat);
         return current with { InstantiationLevelId = levelId ?? current.InstantiationLevelId, Resources = resources, ScaleStatus = status };
     }
 
@@ -103,8 +104,10 @@ public static class ResourcePlanner
     public static LcmPlan PlanChangeExtConn(LcmPlan current, VnfDeploymentFlavour flavour, IReadOnlyList<ExtVirtualLinkData> extVirtualLinks, string opOccId)
     {
         var links = MergeLinks(current.ExtVirtualLinks, extVirtualLinks);
+        // Heat mode (ADR-0015): the stack's nfv.CP networks and fixed IPs follow the merged links.
+        var heat = current.Resources.Heat is { } h ? h with { ExtNetworks = HeatExtNetworks(flavour, links), FixedIps = HeatFixedIps(flavour, links) } : null;
         var resources = Compose(current.Resources.TenantId, current.Resources.VnfInstanceId, opOccId, flavour, Counts(current, flavour), links, current,
-            current.Resources.Kubernetes);
+            current.Resources.Kubernetes, heat);
         return current with { Resources = resources, ExtVirtualLinks = links };
     }
 
@@ -142,7 +145,8 @@ public static class ResourcePlanner
     /// volume (the manifests hold the Services, claims and the like).
     /// </summary>
     private static VnfResourcePlan Compose(string tenantId, string vnfInstanceId, string opOccId, VnfDeploymentFlavour flavour,
-        IReadOnlyDictionary<string, int> counts, IReadOnlyList<ExtVirtualLinkData> extLinks, LcmPlan? current, KubernetesDeploymentPlan? kubernetes)
+        IReadOnlyDictionary<string, int> counts, IReadOnlyList<ExtVirtualLinkData> extLinks, LcmPlan? current, KubernetesDeploymentPlan? kubernetes,
+        HeatStackPlan? heat = null)
     {
         var shortId = vnfInstanceId.Length > 8 ? vnfInstanceId[..8] : vnfInstanceId;
         var old = current?.Resources;
@@ -192,10 +196,106 @@ public static class ResourcePlanner
         return new VnfResourcePlan(tenantId, vnfInstanceId, opOccId, networks, computes, ports, volumes)
         {
             Kubernetes = kubernetes,
+            Heat = heat,
             // PlanVimExtras.cs: security groups and nfvi_node server groups of a VM-based VNF
             SecurityGroups = cnf ? null : PlanVimExtras.SecurityGroups(flavour),
             ServerGroups = cnf ? null : PlanVimExtras.ServerGroups(flavour),
         };
+    }
+
+    /// <summary>additionalParams flag of instantiate: <c>false</c> deploys a package with BaseHOT/ from its VNFD instead of as a Heat stack (ADR-0015).</summary>
+    public const string HeatModeParam = "heatMode";
+
+    /// <summary>additionalParams merged over the computed Heat <c>nfv</c> parameter (Tacker's name and rule).</summary>
+    public const string HeatNfvParam = "nfv";
+
+    /// <summary>
+    /// The Heat part of an instantiate plan (ADR-0015): null unless the package has Tacker-style templates for the flavour
+    /// (BaseHOT/&lt;flavourId&gt;/: one top template, nested ones below it, keyed by file name as Tacker does) and
+    /// additionalParams "heatMode" is not false. The VIM driver uses it when the VIM has Heat, else deploys from the VNFD.
+    /// 422 when the templates of the flavour are unusable.
+    /// </summary>
+    public static HeatStackPlan? HeatPlan(KnownVnfd known, VnfDeploymentFlavour flavour, JsonObject? additionalParams, IReadOnlyList<ExtVirtualLinkData>? links)
+    {
+        if (additionalParams?[HeatModeParam] is { } flag)
+        {
+            if (flag is not JsonValue fv || !fv.TryGetValue<bool>(out var on))
+                throw new UnprocessableProblem($"additionalParams \"{HeatModeParam}\" must be true or false.");
+            if (!on) return null;
+        }
+        var files = known.Package.HeatTemplates;
+        if (files is null || files.Count == 0) return null;
+        var dir = $"BaseHOT/{flavour.FlavourId}/";
+        var mine = files.Where(kv => kv.Key.StartsWith(dir, StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        if (mine.Count == 0) return null;
+        var tops = mine.Where(kv => !kv.Key[dir.Length..].Contains('/', StringComparison.Ordinal)).ToList();
+        if (tops.Count != 1)
+            throw new UnprocessableProblem($"The VNF package {known.Package.VnfPkgId} must have exactly one top Heat template in {dir} for flavour {flavour.FlavourId}; it has {tops.Count}"
+                + (tops.Count == 0 ? "." : $": {string.Join(", ", tops.Select(t => t.Key))}."));
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        string Text(string path, byte[] bytes)
+        {
+            try { return utf8.GetString(bytes).TrimStart('\uFEFF'); }
+            catch (DecoderFallbackException) { throw new UnprocessableProblem($"The Heat template \"{path}\" is not UTF-8 text."); }
+        }
+        var nested = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (path, bytes) in mine.Where(kv => kv.Key != tops[0].Key))
+        {
+            var name = path[(path.LastIndexOf('/') + 1)..];
+            if (!nested.TryAdd(name, Text(path, bytes)))
+                throw new UnprocessableProblem($"The VNF package {known.Package.VnfPkgId} has two nested Heat templates named \"{name}\" in {dir}: Heat knows them by file name.");
+        }
+        var flavors = flavour.Vdus.Where(v => v.FlavorName is not null).ToDictionary(v => v.Id, v => v.FlavorName!);
+        var images = new Dictionary<string, string>();
+        foreach (var v in flavour.Vdus.Where(v => v.SwImage is not null)) images[v.Id] = v.SwImage!.Name;
+        foreach (var st in flavour.VirtualStorages.Where(st => st.SwImage is not null)) images[st.Id] = st.SwImage!.Name;
+        var overrides = additionalParams?[HeatNfvParam];
+        if (overrides is not null and not JsonObject)
+            throw new UnprocessableProblem($"additionalParams \"{HeatNfvParam}\" must be an object (merged over the Heat stack's nfv parameter).");
+        return new HeatStackPlan(tops[0].Key, Text(tops[0].Key, tops[0].Value), nested, flavors, images,
+            HeatExtNetworks(flavour, links), HeatFixedIps(flavour, links), (JsonObject?)overrides?.DeepClone());
+    }
+
+    /// <summary>Per CPD (the external CP, and the VduCp it exposes: Tacker's templates name the latter), its extVirtualLink's network.</summary>
+    public static Dictionary<string, string> HeatExtNetworks(VnfDeploymentFlavour flavour, IReadOnlyList<ExtVirtualLinkData>? links)
+    {
+        var map = new Dictionary<string, string>();
+        foreach (var ext in links ?? [])
+            foreach (var cp in ext.ExtCps)
+                foreach (var id in CpdAndInternal(flavour, cp.CpdId))
+                    map[id] = ext.ResourceId;
+        return map;
+    }
+
+    /// <summary>
+    /// Per CPD, the fixed IPs of its cpConfig's cpProtocolData (SOL003 4.4.1.10b/c: ipOverEthernet.ipAddresses[] with
+    /// fixedAddresses and/or subnetId; the first fixed address of each entry, as Tacker takes it).
+    /// </summary>
+    public static Dictionary<string, IReadOnlyList<HeatFixedIp>> HeatFixedIps(VnfDeploymentFlavour flavour, IReadOnlyList<ExtVirtualLinkData>? links)
+    {
+        var map = new Dictionary<string, IReadOnlyList<HeatFixedIp>>();
+        foreach (var ext in links ?? [])
+            foreach (var cp in ext.ExtCps)
+            {
+                var ips = new List<HeatFixedIp>();
+                foreach (var config in cp.CpConfig?.Values ?? Enumerable.Empty<JsonObject>())
+                    foreach (var data in config["cpProtocolData"] as JsonArray ?? [])
+                        foreach (var ip in data?["ipOverEthernet"]?["ipAddresses"] as JsonArray ?? [])
+                        {
+                            var address = (ip?["fixedAddresses"] as JsonArray)?.FirstOrDefault()?.GetValue<string>();
+                            var subnet = ip?["subnetId"]?.GetValue<string>();
+                            if (address is not null || subnet is not null) ips.Add(new HeatFixedIp(subnet, address));
+                        }
+                if (ips.Count == 0) continue;
+                foreach (var id in CpdAndInternal(flavour, cp.CpdId)) map[id] = ips;
+            }
+        return map;
+    }
+
+    private static IEnumerable<string> CpdAndInternal(VnfDeploymentFlavour flavour, string cpdId)
+    {
+        yield return cpdId;
+        if (flavour.ExtCps.FirstOrDefault(e => e.CpdId == cpdId)?.InternalCpdId is { } internalCpd && internalCpd != cpdId) yield return internalCpd;
     }
 
     /// <summary>additionalParams naming the manifests to deploy, in order (Tacker's name).</summary>
@@ -279,7 +379,10 @@ public static class ResourcePlanner
         .. plan.Resources.Ports.Select(p => new ResourceDefinition { Id = p.ResourceKey, Type = "LINKPORT", VnfdId = plan.VnfdId, ResourceTemplateId = p.CpdId }),
     ];
 
-    /// <summary>Applies the grant's zone decisions (SOL003 9.5.3.3 GrantInfo.zoneId -> 9.5.3.4 ZoneInfo.zoneId).</summary>
+    /// <summary>
+    /// Applies the grant's zone decisions (SOL003 9.5.3.3 GrantInfo.zoneId -> 9.5.3.4 ZoneInfo.zoneId), and, for a Heat
+    /// plan, its vimAssets (ADR-0015, <see cref="WithGrantedAssets"/>).
+    /// </summary>
     public static VnfResourcePlan WithGrantedZones(VnfResourcePlan plan, Grant grant)
     {
         var zones = (grant.Zones ?? []).ToDictionary(z => z.Id, z => z.ZoneId);
@@ -289,6 +392,30 @@ public static class ResourcePlanner
         return plan with
         {
             Computes = plan.Computes.Select(c => c with { ZoneId = zoneOf.GetValueOrDefault(c.ResourceKey) ?? c.ZoneId }).ToList(),
+            Heat = plan.Heat is null ? null : WithGrantedAssets(plan.Heat, grant.VimAssets),
+        };
+    }
+
+    /// <summary>
+    /// SOL003 9.5.2.3 Grant.vimAssets in a Heat plan, as Tacker's default user-data takes them: a granted flavour
+    /// (computeResourceFlavours[].vimFlavourId, by vnfdVirtualComputeDescId = the VDU id) and a granted image
+    /// (softwareImages[].vimSoftwareImageId, by vnfdSoftwareImageId = the VDU or storage id) win over the VNFD's names.
+    /// </summary>
+    public static HeatStackPlan WithGrantedAssets(HeatStackPlan heat, JsonObject? vimAssets)
+    {
+        if (vimAssets is null) return heat;
+        static Dictionary<string, string> Pick(JsonNode? list, string idField, string valueField, IReadOnlyDictionary<string, string> current)
+        {
+            var map = new Dictionary<string, string>(current);
+            foreach (var item in list as JsonArray ?? [])
+                if (item?[idField] is JsonValue id && id.TryGetValue<string>(out var key) && item[valueField] is JsonValue v && v.TryGetValue<string>(out var value))
+                    map[key] = value;
+            return map;
+        }
+        return heat with
+        {
+            Flavors = Pick(vimAssets["computeResourceFlavours"], "vnfdVirtualComputeDescId", "vimFlavourId", heat.Flavors),
+            Images = Pick(vimAssets["softwareImages"], "vnfdSoftwareImageId", "vimSoftwareImageId", heat.Images),
         };
     }
 

@@ -198,6 +198,7 @@ public abstract class HttpApiTests(NfvoTestHost host)
         var pkg = (await packages.GetResponse<OnboardedVnfPackageResult>(new GetOnboardedVnfPackage("default", Csars.HelloWorldVnfdId), Ct)).Message;
         Assert.Equal(info.Id, pkg.Package?.VnfPkgId);
         Assert.Equal(PackageOperationalState.Enabled, pkg.Package?.OperationalState);
+        Assert.Null(pkg.Package?.HeatTemplates);   // no BaseHOT/ in this package
         Assert.Equal("tosca_simple_yaml_1_2", Encoding.UTF8.GetString(pkg.Package!.VnfdFiles["Definitions/helloworld3_top.vnfd.yaml"]).Split(':')[1].Split('\n')[0].Trim());
         var missing = (await packages.GetResponse<OnboardedVnfPackageResult>(new GetOnboardedVnfPackage("nobody", Csars.HelloWorldVnfdId), Ct)).Message;
         Assert.Equal(404, missing.Problem?.Status);
@@ -222,6 +223,34 @@ public abstract class HttpApiTests(NfvoTestHost host)
         // Clean up for the other tests of this tenant.
         await client.PatchAsync($"{Root}/{info.Id}", new StringContent("""{"operationalState":"DISABLED"}""", Encoding.UTF8, VnfPackagesApi.MergePatchJson), Ct);
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"{Root}/{info.Id}", Ct)).StatusCode);
+    }
+
+    /// <summary>ADR-0015: a Tacker package's BaseHOT/** templates reach the VNFM with the package (Heat mode); others have none.</summary>
+    [Fact]
+    public async Task The_VNFM_gets_the_BaseHOT_templates_of_a_tacker_package()
+    {
+        var client = host.Client("default");
+        var dir = RepoPaths.Tacker("v2-os-basic_lcms_min");
+        const string vnfdId = "b1bb0ce7-ebca-4fa7-95ed-4840d7000000";
+        var info = await CreateAsync(client);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PutAsync($"{Root}/{info.Id}/package_content", Zip(Csars.ZipDirectory(dir,
+            [("Scripts/sample_script.py", Encoding.UTF8.GetBytes("# the corpus copy leaves out the package's LCM script; its VNFD names it\n"))])), Ct)).StatusCode);
+        Assert.Equal(PackageOnboardingState.Onboarded, (await WaitForOnboardingAsync(client, info.Id)).OnboardingState);
+        try
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var packages = scope.ServiceProvider.GetRequiredService<IRequestClient<GetOnboardedVnfPackage>>();
+            var pkg = (await packages.GetResponse<OnboardedVnfPackageResult>(new GetOnboardedVnfPackage("default", vnfdId), Ct)).Message.Package;
+            Assert.NotNull(pkg?.HeatTemplates);
+            Assert.Equal(["BaseHOT/simple/nested/VDU1.yaml", "BaseHOT/simple/sample2.yaml"], pkg.HeatTemplates.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "BaseHOT", "simple", "sample2.yaml")), pkg.HeatTemplates["BaseHOT/simple/sample2.yaml"]);
+            Assert.Null(pkg.KubernetesManifests);
+        }
+        finally
+        {
+            await client.PatchAsync($"{Root}/{info.Id}", new StringContent("""{"operationalState":"DISABLED"}""", Encoding.UTF8, VnfPackagesApi.MergePatchJson), Ct);
+            Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"{Root}/{info.Id}", Ct)).StatusCode);
+        }
     }
 }
 

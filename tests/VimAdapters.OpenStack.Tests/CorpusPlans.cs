@@ -24,10 +24,24 @@ public static class CorpusPlans
     }
 
     /// <summary>
+    /// <see cref="Load"/> plus the package's BaseHOT/** Heat templates, as the NFVO hands them to the VNFM (ADR-0015):
+    /// plans of it are for Heat mode.
+    /// </summary>
+    public static KnownVnfd LoadWithHeat(string package)
+    {
+        var known = Load(package);
+        var dir = RepoPaths.Tacker(package);
+        var heat = Directory.EnumerateFiles(Path.Combine(dir, "BaseHOT"), "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(dir, f).Replace('\\', '/'), File.ReadAllBytes);
+        return known with { Package = known.Package with { HeatTemplates = heat } };
+    }
+
+    /// <summary>
     /// The instantiate plan of <paramref name="package"/>'s flavour, every external CP connected to
     /// <paramref name="extNetworkId"/> (as an InstantiateVnfRequest's extVirtualLinks would).
     /// </summary>
-    public static LcmPlan Instantiate(KnownVnfd known, string flavourId, string vnfInstanceId, string opOccId, string extNetworkId, string? levelId = null)
+    public static LcmPlan Instantiate(KnownVnfd known, string flavourId, string vnfInstanceId, string opOccId, string extNetworkId, string? levelId = null,
+        System.Text.Json.Nodes.JsonObject? additionalParams = null)
     {
         var flavour = known.Vnfd.FindFlavour(flavourId) ?? throw new InvalidOperationException($"no flavour {flavourId}");
         var extCpds = flavour.ExtCps.Select(e => e.CpdId)
@@ -36,6 +50,7 @@ public static class CorpusPlans
         {
             FlavourId = flavourId,
             InstantiationLevelId = levelId,
+            AdditionalParams = additionalParams,
             ExtVirtualLinks = extCpds.Count == 0 ? null :
             [
                 new ExtVirtualLinkData { Id = "ext-1", ResourceId = extNetworkId, ExtCps = extCpds.Select(c => new VnfExtCpData { CpdId = c }).ToList() },

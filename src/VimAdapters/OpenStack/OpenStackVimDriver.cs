@@ -124,6 +124,7 @@ public sealed partial class OpenStackVimDriver : IVimDriver
         if (string.IsNullOrWhiteSpace(tenantId) || string.IsNullOrWhiteSpace(vnfInstanceId))
             throw new VimException("terminate", "tenant id and VNF instance id are required");
         var s = await ConnectAsync(vim, ct).ConfigureAwait(false);
+        await HeatStackDeployer.DeleteStackAsync(s, vnfInstanceId, ct).ConfigureAwait(false);   // ADR-0015 (none: nothing to do)
         var state = await LoadAsync(s, vnfInstanceId, ct).ConfigureAwait(false);
         LogTerminate(vim.VimId, vnfInstanceId, state.Count);
         await DeleteAsync(s, state.Servers, state.Ports, state.Volumes, state.Subnets, state.Networks, ct).ConfigureAwait(false);
@@ -148,6 +149,12 @@ public sealed partial class OpenStackVimDriver : IVimDriver
         if (plan.Kubernetes is not null)
             throw new VimException(operation, $"the plan of VNF instance '{plan.VnfInstanceId}' is a CNF (Kubernetes manifests): VIM '{vim.VimId}' is OpenStack; grant a Kubernetes VIM");
         var s = await ConnectAsync(vim, ct).ConfigureAwait(false);
+        // ADR-0015: a plan with BaseHOT templates on a cloud with Heat is one stack.
+        if (await HeatStackDeployer.ForAsync(s, plan, operation, _logger, ct).ConfigureAwait(false) is { } heatMode)
+        {
+            await heatMode.EnsureAsync(operation, plan, heal, ct).ConfigureAwait(false);
+            return await ListAsync(s, plan.TenantId, plan.VnfInstanceId, ct).ConfigureAwait(false);
+        }
         var nova = new NovaClient(s);
         var neutron = new NeutronClient(s);
         var cinder = new CinderClient(s);
