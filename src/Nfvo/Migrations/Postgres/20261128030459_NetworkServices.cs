@@ -6,11 +6,18 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Mano.Nfvo.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class NsdManagement : Migration
+    public partial class NetworkServices : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Location",
+                schema: "nfvo",
+                table: "vims",
+                type: "text",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "ns_descriptors",
                 schema: "nfvo",
@@ -89,6 +96,23 @@ namespace Mano.Nfvo.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_pnf_descriptors", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "vnf_placement_pins",
+                schema: "nfvo",
+                columns: table => new
+                {
+                    TenantId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    VnfInstanceId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    NsInstanceId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    VimId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ZoneId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    PinnedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_vnf_placement_pins", x => new { x.TenantId, x.VnfInstanceId });
                 });
 
             migrationBuilder.CreateTable(
@@ -192,6 +216,12 @@ namespace Mano.Nfvo.Migrations.Postgres
                 table: "pnf_descriptors",
                 columns: new[] { "TenantId", "PnfdId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_vnf_placement_pins_TenantId_NsInstanceId",
+                schema: "nfvo",
+                table: "vnf_placement_pins",
+                columns: new[] { "TenantId", "NsInstanceId" });
         }
 
         /// <inheritdoc />
@@ -214,12 +244,21 @@ namespace Mano.Nfvo.Migrations.Postgres
                 schema: "nfvo");
 
             migrationBuilder.DropTable(
+                name: "vnf_placement_pins",
+                schema: "nfvo");
+
+            migrationBuilder.DropTable(
                 name: "ns_descriptors",
                 schema: "nfvo");
 
             migrationBuilder.DropTable(
                 name: "pnf_descriptors",
                 schema: "nfvo");
+
+            migrationBuilder.DropColumn(
+                name: "Location",
+                schema: "nfvo",
+                table: "vims");
         }
     }
 }

@@ -6,11 +6,17 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Mano.Nfvo.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class NsdManagement : Migration
+    public partial class NetworkServices : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Location",
+                table: "vims",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "ns_descriptors",
                 columns: table => new
@@ -86,6 +92,22 @@ namespace Mano.Nfvo.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_pnf_descriptors", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "vnf_placement_pins",
+                columns: table => new
+                {
+                    TenantId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    VnfInstanceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    NsInstanceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    VimId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ZoneId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    PinnedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_vnf_placement_pins", x => new { x.TenantId, x.VnfInstanceId });
                 });
 
             migrationBuilder.CreateTable(
@@ -178,6 +200,11 @@ namespace Mano.Nfvo.Migrations.Sqlite
                 table: "pnf_descriptors",
                 columns: new[] { "TenantId", "PnfdId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_vnf_placement_pins_TenantId_NsInstanceId",
+                table: "vnf_placement_pins",
+                columns: new[] { "TenantId", "NsInstanceId" });
         }
 
         /// <inheritdoc />
@@ -196,10 +223,17 @@ namespace Mano.Nfvo.Migrations.Sqlite
                 name: "pnf_descriptor_contents");
 
             migrationBuilder.DropTable(
+                name: "vnf_placement_pins");
+
+            migrationBuilder.DropTable(
                 name: "ns_descriptors");
 
             migrationBuilder.DropTable(
                 name: "pnf_descriptors");
+
+            migrationBuilder.DropColumn(
+                name: "Location",
+                table: "vims");
         }
     }
 }
