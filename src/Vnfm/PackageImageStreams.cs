@@ -20,8 +20,14 @@ public sealed class PackageImageStreams(IClientFactory clients)
     /// The plan with an opener on every image whose file the package holds (the NFVO answers its length). An image whose
     /// file is not in the package keeps no opener: the driver then looks it up by name in the VIM.
     /// </summary>
-    public async Task<VnfResourcePlan> AttachAsync(VnfResourcePlan plan, string tenantId, string vnfdId, CancellationToken ct)
+    /// <remarks>
+    /// Only OpenStack VIMs take image files (Glance); on the other VIM types (sandbox, Kubernetes: container images) the
+    /// plan is returned as it is, without asking the NFVO anything, so an NFVO that serves no artifact chunks (an external
+    /// NFVO over REST) costs those VIMs nothing.
+    /// </remarks>
+    public async Task<VnfResourcePlan> AttachAsync(VnfResourcePlan plan, string vimType, string tenantId, string vnfdId, CancellationToken ct)
     {
+        if (vimType != VimTypes.OpenStack) return plan;
         var paths = plan.Computes.Select(c => c.Image?.ArtifactPath).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (paths.Count == 0) return plan;
         var present = new HashSet<string>(StringComparer.Ordinal);

@@ -185,7 +185,12 @@ public sealed class PackageImageStreamTests(SqliteVnfmDatabase db) : IClassFixtu
         var plan = ResourcePlanner.PlanInstantiate("t-1", "i-1", "op-1", Helloworld.Known, new InstantiateVnfRequest { FlavourId = Helloworld.FlavourId }).Resources;
         var streams = World.Services.GetRequiredService<PackageImageStreams>();
 
-        var attached = await streams.AttachAsync(plan, "t-1", Helloworld.VnfdId, Ct);
+        // Only OpenStack VIMs take image files: on the sandbox the NFVO is not even asked.
+        var requestsBefore = World.Nfvo.ChunkRequests;
+        Assert.Same(plan, await streams.AttachAsync(plan, VimTypes.Sandbox, "t-1", Helloworld.VnfdId, Ct));
+        Assert.Equal(requestsBefore, World.Nfvo.ChunkRequests);
+
+        var attached = await streams.AttachAsync(plan, VimTypes.OpenStack, "t-1", Helloworld.VnfdId, Ct);
 
         var vdu1 = attached.Computes.Single(c => c.VduId == "VDU1");
         Assert.NotNull(vdu1.Image!.Open);
@@ -203,7 +208,7 @@ public sealed class PackageImageStreamTests(SqliteVnfmDatabase db) : IClassFixtu
         Assert.Equal(bytes.Length, stream.Length);
 
         World.Nfvo.Files.Clear();
-        var none = await streams.AttachAsync(plan, "t-1", Helloworld.VnfdId, Ct);
+        var none = await streams.AttachAsync(plan, VimTypes.OpenStack, "t-1", Helloworld.VnfdId, Ct);
         Assert.All(none.Computes, c => Assert.Null(c.Image?.Open));
     }
 }
