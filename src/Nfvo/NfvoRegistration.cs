@@ -73,6 +73,7 @@ public static class NfvoRegistration
         services.AddScoped<OnboardedVnfPackageQuery>();
         services.AddVimRegistry(config);
         services.AddNfvoGrants(config); // GrantsApi.cs
+        services.AddNsLcm(config); // NsLcmRegistration.cs: SOL005 NS LCM
         return services;
     }
 
@@ -85,6 +86,7 @@ public static class NfvoRegistration
         bus.AddConsumer<VnfPackageReleasedConsumer>();
         bus.AddConsumer<GetOnboardedVnfPackageConsumer>();
         bus.AddNfvoGrantConsumers(); // GrantsApi.cs
+        bus.AddNsLcmConsumers(); // NsLcmRegistration.cs
     }
 
     /// <summary>The NFVO's HTTP APIs: SOL005 VNF package management (/vnfpkgm/v2) and the VIM registry (/nfvo/v1/vims).</summary>
@@ -94,6 +96,8 @@ public static class NfvoRegistration
         app.MapVimsApiV1();
         app.MapGrantApiV1();
         app.MapVimTackerApi();
+        app.MapNsLcmApiV2();
+        app.MapNsPlanApiV1();
         return app;
     }
 

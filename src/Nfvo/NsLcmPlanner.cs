@@ -1,0 +1,366 @@
+using System.Text.Json.Nodes;
+using Mano.Common;
+using Mano.Contracts;
+using Mano.Contracts.Messages;
+using Mano.Contracts.NsLcm;
+using Mano.Tosca;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mano.Nfvo;
+
+/// <summary>A constituent VNF as the planner sees it.</summary>
+public sealed record NsVnfMember(string VnfInstanceId, string VnfProfileId, string VnfdId, string? VimId, string? InstantiationState);
+
+/// <summary>
+/// Builds the plan of an NS LCM operation (issue 6 items 3 and 6): ONE planner for the dry run (/nsplan/v1) and the real
+/// run (/nslcm/v2), so the dry run shows exactly what the engine will execute. Validation failures are SOL013 problems
+/// (422 / 400 / 501) thrown before anything is written; <see cref="NsLcmPlan.Problems"/> are the placement's findings.
+/// </summary>
+public sealed class NsLcmPlanner(NfvoDbContext db, INsdSource nsds, INsVnfPlacement placement)
+{
+    public async Task<NsdForLcm> NsdOfAsync(NsInstanceRecord ns, CancellationToken ct) =>
+        await nsds.FindAsync(ns.NsdInfoId, ct)
+        ?? throw new ConflictProblem($"The NSD {ns.NsdInfoId} of NS instance {ns.Id} is not onboarded and enabled any more.");
+
+    public async Task<IReadOnlyList<NsVnfMember>> MembersAsync(string nsInstanceId, CancellationToken ct) =>
+        (await db.NsVnfInstances.AsNoTracking().Where(v => v.NsInstanceId == nsInstanceId).OrderBy(v => v.CreatedAt).ThenBy(v => v.VnfInstanceId).ToListAsync(ct))
+        .Select(v => new NsVnfMember(v.VnfInstanceId, v.VnfProfileId, v.VnfdId, v.VimId,
+            v.VnfInstance is null ? null : JsonNode.Parse(v.VnfInstance)?["instantiationState"]?.GetValue<string>()))
+        .ToList();
+
+    public async Task<NsLcmPlan> InstantiateAsync(NsInstanceRecord ns, InstantiateNsRequest request, CancellationToken ct)
+    {
+        var nsd = (await NsdOfAsync(ns, ct)).Nsd;
+        var vnfs = NsLcmPlans.VnfsToInstantiate(nsd, request);
+        var (placed, problems) = await placement.PlaceAsync(vnfs, nsd, ct);
+        return NsLcmPlans.Instantiate(ns, nsd, request, vnfs, placed, problems);
+    }
+
+    public async Task<NsLcmPlan> TerminateAsync(NsInstanceRecord ns, TerminateNsRequest request, CancellationToken ct)
+    {
+        var nsd = (await NsdOfAsync(ns, ct)).Nsd;
+        return NsLcmPlans.Terminate(ns, nsd, request, await MembersAsync(ns.Id, ct), VirtualLinksOf(ns));
+    }
+
+    public async Task<NsLcmPlan> ScaleAsync(NsInstanceRecord ns, ScaleNsRequest request, CancellationToken ct) =>
+        NsLcmPlans.Scale(ns, request, await MembersAsync(ns.Id, ct));
+
+    public async Task<NsLcmPlan> HealAsync(NsInstanceRecord ns, HealNsRequest request, CancellationToken ct) =>
+        NsLcmPlans.Heal(ns, request, await MembersAsync(ns.Id, ct));
+
+    public async Task<NsLcmPlan> UpdateAsync(NsInstanceRecord ns, UpdateNsRequest request, CancellationToken ct) =>
+        NsLcmPlans.Update(ns, request, await MembersAsync(ns.Id, ct));
+
+    public static IReadOnlyList<NsVlState> VirtualLinksOf(NsInstanceRecord ns) =>
+        ns.VirtualLinks is null ? [] : SolJson.Deserialize<List<NsVlState>>(ns.VirtualLinks);
+}
+
+/// <summary>The pure part of <see cref="NsLcmPlanner"/>: request + NSD + current members -> steps. Unit-tested directly.</summary>
+public static class NsLcmPlans
+{
+    /// <summary>SOL005 6.5.2.11 / SOL001 6.10: the VNFs of the NS instantiation level (one per VNF profile when the level does not say).</summary>
+    public static IReadOnlyList<NsVnfToPlace> VnfsToInstantiate(Nsd nsd, InstantiateNsRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.NsFlavourId)) throw new BadRequestProblem("nsFlavourId is required (SOL005 6.5.2.11).");
+        if (request.NsFlavourId != nsd.FlavourId)
+            throw new UnprocessableProblem($"The NSD {nsd.DescriptorId} has no deployment flavour \"{request.NsFlavourId}\" (it has: {nsd.FlavourId}).");
+        if (request.NsInstantiationLevelId is not null && nsd.FindLevel(request.NsInstantiationLevelId) is null)
+            throw new UnprocessableProblem($"The NSD has no NS instantiation level \"{request.NsInstantiationLevelId}\" (it has: {string.Join(", ", nsd.InstantiationLevels.Select(l => l.Id))}).");
+        if (request.VnfInstanceData is { Count: > 0 })
+            throw new NotImplementedProblem("vnfInstanceData (using existing VNF instances in a new NS) is not built yet in Mano.");
+        if (request.NestedNsInstanceData is { Count: > 0 } || nsd.NestedNss.Count > 0)
+            throw new NotImplementedProblem("Nested NSs are not built yet in Mano's NS LCM.");
+        if (request.AddpnfData is { Count: > 0 } || nsd.Pnfs.Count > 0)
+            throw new NotImplementedProblem("PNFs in NS LCM are not built yet in Mano.");
+        if (request.WanConnectionData is { Count: > 0 })
+            throw new NotImplementedProblem("wanConnectionData (multi-site connectivity) is not built yet in Mano.");
+        foreach (var p in request.AdditionalParamsForVnf ?? [])
+            if (nsd.FindVnf(p.VnfProfileId ?? "") is null)
+                throw new UnprocessableProblem($"additionalParamsForVnf names vnfProfileId \"{p.VnfProfileId}\", which the NSD does not have.");
+        foreach (var c in request.LocationConstraints ?? [])
+            if (nsd.FindVnf(c.VnfProfileId ?? "") is null)
+                throw new UnprocessableProblem($"locationConstraints names vnfProfileId \"{c.VnfProfileId}\", which the NSD does not have.");
+        foreach (var s in request.SapData ?? [])
+            if (nsd.Saps.All(x => x.Id != s.SapdId))
+                throw new UnprocessableProblem($"sapData names sapdId \"{s.SapdId}\", which the NSD does not have (it has: {string.Join(", ", nsd.Saps.Select(x => x.Id))}).");
+
+        var level = nsd.FindLevel(request.NsInstantiationLevelId);
+        var result = new List<NsVnfToPlace>();
+        foreach (var vnf in nsd.Vnfs)
+        {
+            var count = level is not null && level.VnfInstances.TryGetValue(vnf.Id, out var n) ? n : 1;
+            var constraint = request.LocationConstraints?.FirstOrDefault(c => c.VnfProfileId == vnf.Id)?.LocationConstraints;
+            for (var i = 0; i < count; i++)
+                result.Add(new NsVnfToPlace(VnfKey(vnf.Id, i), vnf.Id, vnf.VnfdId, constraint));
+        }
+        return result;
+    }
+
+    public static string VnfKey(string vnfProfileId, int ordinal) => $"{vnfProfileId}-{ordinal}";
+
+    public static NsLcmPlan Instantiate(NsInstanceRecord ns, Nsd nsd, InstantiateNsRequest request, IReadOnlyList<NsVnfToPlace> vnfs,
+        IReadOnlyList<NsVnfPlaced> placed, IReadOnlyList<string> placementProblems)
+    {
+        var plan = new NsLcmPlan { NsInstanceId = ns.Id, LcmOperationType = NsLcmOpType.Instantiate, Problems = [.. placementProblems] };
+        var vimOf = placed.ToDictionary(p => p.VnfKey);
+        foreach (var v in vnfs)
+            if (!vimOf.ContainsKey(v.VnfKey) && placementProblems.Count == 0)
+                plan.Problems.Add($"The placement gave VNF {v.VnfKey} (VNF profile {v.VnfProfileId}) no VIM.");
+
+        // NS virtual links: on the VIM of the VNFs that connect to them. A VL whose VNFs are on several VIMs cannot be
+        // one network (issue 6 item 4: say so, do not pretend).
+        var vlVims = new Dictionary<string, HashSet<string>>();
+        foreach (var v in vnfs)
+        {
+            if (!vimOf.TryGetValue(v.VnfKey, out var p)) continue;
+            foreach (var vlId in nsd.FindVnf(v.VnfProfileId)!.VirtualLinks.Values.Distinct())
+                (vlVims.TryGetValue(vlId, out var set) ? set : vlVims[vlId] = []).Add(p.VimId);
+        }
+        var defaultVim = placed.FirstOrDefault()?.VimId;
+        foreach (var vl in nsd.VirtualLinks)
+        {
+            var vims = vlVims.GetValueOrDefault(vl.Id);
+            if (vims is { Count: > 1 })
+            {
+                plan.Problems.Add($"NS virtual link {vl.Id} connects VNFs placed on different VIMs ({string.Join(", ", vims.Order())}); Mano cannot connect VIMs, so it cannot make this link.");
+                continue;
+            }
+            var vim = vims?.Single() ?? defaultVim;
+            if (vim is null) continue;
+            plan.VirtualLinks.Add(new NsVlState(vl.Id, vl.Id, vim, ""));
+        }
+        var vlSteps = new Dictionary<string, string>();
+        foreach (var group in plan.VirtualLinks.GroupBy(v => v.VimId))
+        {
+            var step = new NsPlanStep { Id = $"ns-vls@{group.Key}", Kind = NsStepKind.CreateNsVls, VimId = group.Key, VirtualLinkDescIds = group.Select(v => v.NsVirtualLinkDescId).ToList() };
+            plan.Steps.Add(step);
+            vlSteps[group.Key] = step.Id;
+        }
+
+        var byProfile = vnfs.GroupBy(v => v.VnfProfileId).ToDictionary(g => g.Key, g => g.Select(v => v.VnfKey).ToList());
+        foreach (var v in vnfs)
+        {
+            if (!vimOf.TryGetValue(v.VnfKey, out var p)) continue;
+            var reference = nsd.FindVnf(v.VnfProfileId)!;
+            var parameters = request.AdditionalParamsForVnf?.FirstOrDefault(x => x.VnfProfileId == v.VnfProfileId);
+            var create = new NsPlanStep
+            {
+                Id = $"create:{v.VnfKey}", Kind = NsStepKind.CreateVnf, VnfKey = v.VnfKey, VnfProfileId = v.VnfProfileId, VnfdId = v.VnfdId,
+                VimId = p.VimId, ZoneId = p.ZoneId,
+                Body = Json(new CreateVnfRequest
+                {
+                    VnfdId = v.VnfdId,
+                    // A deterministic name: the NS instance and the VNF key, so the VNF is recognisable in the VNFM.
+                    VnfInstanceName = parameters?.VnfInstanceName ?? $"{ns.NsInstanceName}-{v.VnfKey}",
+                    VnfInstanceDescription = parameters?.VnfInstanceDescription ?? $"VNF {v.VnfKey} of NS instance {ns.Id}",
+                    Metadata = Merge(parameters?.Metadata, new JsonObject { ["nsInstanceId"] = ns.Id, ["vnfProfileId"] = v.VnfProfileId, ["nsVnfKey"] = v.VnfKey }),
+                }),
+            };
+            var after = new List<string> { create.Id };
+            if (vlSteps.TryGetValue(p.VimId, out var vlStep) && reference.VirtualLinks.Count > 0) after.Add(vlStep);
+            // SOL001 6.10 / NsDependency: a VNF is instantiated after the constituents it depends on.
+            foreach (var dep in nsd.Dependencies.Where(d => d.DependentId == v.VnfProfileId))
+                foreach (var key in byProfile.GetValueOrDefault(dep.DependsOnId) ?? [])
+                    after.Add($"instantiate:{key}");
+            var instantiate = new NsPlanStep
+            {
+                Id = $"instantiate:{v.VnfKey}", Kind = NsStepKind.VnfOperation, Operation = VnfLcmOperations.Instantiate, VnfKey = v.VnfKey,
+                VnfProfileId = v.VnfProfileId, VnfdId = v.VnfdId, VimId = p.VimId, ZoneId = p.ZoneId, After = after,
+                Body = Json(new InstantiateVnfRequest
+                {
+                    FlavourId = reference.FlavourId,
+                    AdditionalParams = parameters?.AdditionalParams,
+                    Extensions = parameters?.Extensions,
+                    VnfConfigurableProperties = parameters?.VnfConfigurableProperties,
+                }),
+                ExtVirtualLinks = reference.VirtualLinks.GroupBy(kv => kv.Value)
+                    .Where(g => plan.VirtualLinks.Any(vl => vl.NsVirtualLinkDescId == g.Key))
+                    .Select(g => new NsPlannedExtVl(g.Key, g.Select(kv => kv.Key).Order().ToList())).ToList(),
+            };
+            plan.Steps.Add(create);
+            plan.Steps.Add(instantiate);
+        }
+        return plan;
+    }
+
+    public static NsLcmPlan Terminate(NsInstanceRecord ns, Nsd nsd, TerminateNsRequest request, IReadOnlyList<NsVnfMember> members, IReadOnlyList<NsVlState> vls)
+    {
+        if (request.TerminationTime is not null) throw new NotImplementedProblem("terminationTime (a scheduled termination) is not built yet in Mano; omit it to terminate now.");
+        var plan = new NsLcmPlan { NsInstanceId = ns.Id, LcmOperationType = NsLcmOpType.Terminate };
+        foreach (var m in members)
+        {
+            var data = request.TerminateVnfData?.FirstOrDefault(t => t.VnfInstanceId == m.VnfInstanceId);
+            var after = new List<string>();
+            // Reverse dependency order: a VNF others depend on is terminated after them.
+            foreach (var dep in nsd.Dependencies.Where(d => d.DependsOnId == m.VnfProfileId))
+                foreach (var other in members.Where(o => o.VnfProfileId == dep.DependentId && o.InstantiationState != InstantiationState.NotInstantiated))
+                    after.Add($"terminate:{other.VnfInstanceId}");
+            if (m.InstantiationState != InstantiationState.NotInstantiated)
+                plan.Steps.Add(new NsPlanStep
+                {
+                    Id = $"terminate:{m.VnfInstanceId}", Kind = NsStepKind.VnfOperation, Operation = VnfLcmOperations.Terminate,
+                    VnfInstanceId = m.VnfInstanceId, VnfProfileId = m.VnfProfileId, VnfdId = m.VnfdId, VimId = m.VimId, After = after,
+                    Body = Json(new TerminateVnfRequest
+                    {
+                        TerminationType = data?.TerminationType ?? "FORCEFUL",
+                        GracefulTerminationTimeout = data?.GracefulTerminationTimeout,
+                        AdditionalParams = data?.AdditionalParams,
+                    }),
+                });
+        }
+        var terminates = plan.Steps.Select(s => s.Id).ToList();
+        foreach (var m in members)
+            plan.Steps.Add(new NsPlanStep
+            {
+                Id = $"delete:{m.VnfInstanceId}", Kind = NsStepKind.DeleteVnf, VnfInstanceId = m.VnfInstanceId, VnfProfileId = m.VnfProfileId,
+                VnfdId = m.VnfdId, VimId = m.VimId,
+                After = terminates.Contains($"terminate:{m.VnfInstanceId}") ? [$"terminate:{m.VnfInstanceId}"] : [],
+            });
+        var deletes = plan.Steps.Where(s => s.Kind == NsStepKind.DeleteVnf).Select(s => s.Id).ToList();
+        foreach (var vim in vls.Select(v => v.VimId).Distinct())
+            plan.Steps.Add(new NsPlanStep
+            {
+                Id = $"delete-ns-vls@{vim}", Kind = NsStepKind.DeleteNsVls, VimId = vim, After = deletes,
+                VirtualLinkDescIds = vls.Where(v => v.VimId == vim).Select(v => v.NsVirtualLinkDescId).ToList(),
+            });
+        plan.VirtualLinks = [.. vls];
+        return plan;
+    }
+
+    public static NsLcmPlan Scale(NsInstanceRecord ns, ScaleNsRequest request, IReadOnlyList<NsVnfMember> members)
+    {
+        var plan = new NsLcmPlan { NsInstanceId = ns.Id, LcmOperationType = NsLcmOpType.Scale };
+        if (request.ScaleType == "SCALE_NS")
+            throw new NotImplementedProblem("SCALE_NS (scaling by NS scaling aspect or NS level) is not built yet in Mano; use SCALE_VNF.");
+        if (request.ScaleType != "SCALE_VNF") throw new BadRequestProblem("scaleType must be SCALE_NS or SCALE_VNF (SOL005 6.5.2.14).");
+        if (request.ScaleVnfData is not { Count: > 0 }) throw new BadRequestProblem("SCALE_VNF needs scaleVnfData (SOL005 6.5.2.14).");
+        foreach (var d in request.ScaleVnfData)
+        {
+            var m = Member(members, d.VnfInstanceId, "scaleVnfData");
+            JsonObject body;
+            string operation;
+            switch (d.ScaleVnfType)
+            {
+                case "SCALE_OUT" or "SCALE_IN":
+                    if (d.ScaleByStepData?.AspectId is null) throw new BadRequestProblem($"scaleVnfData for {m.VnfInstanceId}: {d.ScaleVnfType} needs scaleByStepData.aspectId.");
+                    operation = VnfLcmOperations.Scale;
+                    body = Json(new ScaleVnfRequest { Type = d.ScaleVnfType, AspectId = d.ScaleByStepData.AspectId, NumberOfSteps = d.ScaleByStepData.NumberOfSteps ?? 1, AdditionalParams = d.ScaleByStepData.AdditionalParams });
+                    break;
+                case "SCALE_TO_INSTANTIATION_LEVEL":
+                    if (d.ScaleToLevelData?.VnfInstantiationLevelId is null) throw new BadRequestProblem($"scaleVnfData for {m.VnfInstanceId}: SCALE_TO_INSTANTIATION_LEVEL needs scaleToLevelData.vnfInstantiationLevelId.");
+                    operation = VnfLcmOperations.ScaleToLevel;
+                    body = new JsonObject { ["instantiationLevelId"] = d.ScaleToLevelData.VnfInstantiationLevelId, ["additionalParams"] = d.ScaleToLevelData.AdditionalParams?.DeepClone() };
+                    break;
+                case "SCALE_TO_SCALE_LEVEL(S)":
+                    if (d.ScaleToLevelData?.VnfScaleInfo is not { Count: > 0 }) throw new BadRequestProblem($"scaleVnfData for {m.VnfInstanceId}: SCALE_TO_SCALE_LEVEL(S) needs scaleToLevelData.vnfScaleInfo.");
+                    operation = VnfLcmOperations.ScaleToLevel;
+                    body = new JsonObject { ["scaleInfo"] = d.ScaleToLevelData.VnfScaleInfo.DeepClone(), ["additionalParams"] = d.ScaleToLevelData.AdditionalParams?.DeepClone() };
+                    break;
+                default:
+                    throw new BadRequestProblem("scaleVnfType must be SCALE_OUT, SCALE_IN, SCALE_TO_INSTANTIATION_LEVEL or SCALE_TO_SCALE_LEVEL(S) (SOL005 6.5.3.35).");
+            }
+            plan.Steps.Add(VnfStep(m, operation, body));
+        }
+        return plan;
+    }
+
+    public static NsLcmPlan Heal(NsInstanceRecord ns, HealNsRequest request, IReadOnlyList<NsVnfMember> members)
+    {
+        var plan = new NsLcmPlan { NsInstanceId = ns.Id, LcmOperationType = NsLcmOpType.Heal };
+        // SOL005 6.5.2.13: either healNsData or healVnfData, not both.
+        if ((request.HealNsData is null) == (request.HealVnfData is not { Count: > 0 }))
+            throw new BadRequestProblem("HealNsRequest needs exactly one of healNsData and healVnfData (SOL005 6.5.2.13).");
+        if (request.HealNsData is { } nsData)
+        {
+            if (nsData.DegreeHealing is not ("HEAL_RESTORE" or "HEAL_QOS" or "HEAL_RESET" or "PARTIAL_HEALING"))
+                throw new BadRequestProblem("healNsData.degreeHealing must be HEAL_RESTORE, HEAL_QOS, HEAL_RESET or PARTIAL_HEALING (SOL005 6.5.3.43).");
+            if (nsData.HealScript is not null) throw new NotImplementedProblem("healNsData.healScript (NSD heal scripts) is not built yet in Mano.");
+            // NS-level healing without a script heals every constituent VNF (a restore of each).
+            foreach (var m in members.Where(m => m.InstantiationState == InstantiationState.Instantiated))
+                plan.Steps.Add(VnfStep(m, VnfLcmOperations.Heal, Json(new HealVnfRequest { Cause = $"NS heal {nsData.DegreeHealing}", AdditionalParams = nsData.AdditionalParamsforNs })));
+        }
+        foreach (var d in request.HealVnfData ?? [])
+        {
+            var m = Member(members, d.VnfInstanceId, "healVnfData");
+            plan.Steps.Add(VnfStep(m, VnfLcmOperations.Heal, Json(new HealVnfRequest { Cause = d.Cause, AdditionalParams = d.AdditionalParams })));
+        }
+        return plan;
+    }
+
+    public static NsLcmPlan Update(NsInstanceRecord ns, UpdateNsRequest request, IReadOnlyList<NsVnfMember> members)
+    {
+        var plan = new NsLcmPlan { NsInstanceId = ns.Id, LcmOperationType = NsLcmOpType.Update };
+        switch (request.UpdateType)
+        {
+            case NsUpdateType.RemoveVnf:
+                if (request.RemoveVnfInstanceId is not { Count: > 0 }) throw new BadRequestProblem("REMOVE_VNF needs removeVnfInstanceId (SOL005 6.5.2.12).");
+                foreach (var id in request.RemoveVnfInstanceId)
+                {
+                    var m = Member(members, id, "removeVnfInstanceId");
+                    var after = new List<string>();
+                    if (m.InstantiationState != InstantiationState.NotInstantiated)
+                    {
+                        var t = VnfStep(m, VnfLcmOperations.Terminate, Json(new TerminateVnfRequest { TerminationType = "FORCEFUL" }));
+                        plan.Steps.Add(t);
+                        after.Add(t.Id);
+                    }
+                    plan.Steps.Add(new NsPlanStep { Id = $"delete:{m.VnfInstanceId}", Kind = NsStepKind.DeleteVnf, VnfInstanceId = m.VnfInstanceId, VnfProfileId = m.VnfProfileId, VnfdId = m.VnfdId, VimId = m.VimId, After = after });
+                }
+                break;
+            case NsUpdateType.ChangeVnfDf:
+                if (request.ChangeVnfFlavourData is not { Count: > 0 }) throw new BadRequestProblem("CHANGE_VNF_DF needs changeVnfFlavourData (SOL005 6.5.2.12).");
+                foreach (var d in request.ChangeVnfFlavourData)
+                    plan.Steps.Add(VnfStep(Member(members, d.VnfInstanceId, "changeVnfFlavourData"), VnfLcmOperations.ChangeFlavour, Json(new ChangeVnfFlavourRequest
+                    {
+                        NewFlavourId = d.NewFlavourId,
+                        InstantiationLevelId = d.InstantiationLevelId,
+                        ExtVirtualLinks = d.ExtVirtualLinks,
+                        AdditionalParams = d.AdditionalParams,
+                        Extensions = d.Extensions,
+                        VnfConfigurableProperties = d.VnfConfigurableProperties,
+                    })));
+                break;
+            case NsUpdateType.ModifyVnfInformation:
+                if (request.ModifyVnfInfoData is not { Count: > 0 }) throw new BadRequestProblem("MODIFY_VNF_INFORMATION needs modifyVnfInfoData (SOL005 6.5.2.12).");
+                foreach (var d in request.ModifyVnfInfoData)
+                {
+                    var patch = Json(d);
+                    patch.Remove("vnfInstanceId");
+                    plan.Steps.Add(VnfStep(Member(members, d.VnfInstanceId, "modifyVnfInfoData"), VnfLcmOperations.Modify, patch));
+                }
+                break;
+            case NsUpdateType.ChangeExternalVnfConnectivity:
+                if (request.ChangeExtVnfConnectivityData is not { Count: > 0 }) throw new BadRequestProblem("CHANGE_EXTERNAL_VNF_CONNECTIVITY needs changeExtVnfConnectivityData (SOL005 6.5.2.12).");
+                foreach (var d in request.ChangeExtVnfConnectivityData)
+                    plan.Steps.Add(VnfStep(Member(members, d.VnfInstanceId, "changeExtVnfConnectivityData"), VnfLcmOperations.ChangeExtConn,
+                        new JsonObject { ["extVirtualLinks"] = JsonNode.Parse(SolJson.Serialize(d.ExtVirtualLinks ?? [])), ["additionalParams"] = d.AdditionalParams?.DeepClone() }));
+                break;
+            case NsUpdateType.AddVnf or NsUpdateType.InstantiateVnf or NsUpdateType.OperateVnf:
+                throw new NotImplementedProblem($"UpdateNsRequest updateType {request.UpdateType} is not built yet in Mano (built: REMOVE_VNF, CHANGE_VNF_DF, MODIFY_VNF_INFORMATION, CHANGE_EXTERNAL_VNF_CONNECTIVITY).");
+            case null or "":
+                throw new BadRequestProblem("updateType is required (SOL005 6.5.2.12).");
+            default:
+                throw new NotImplementedProblem($"UpdateNsRequest updateType {request.UpdateType} is not built yet in Mano (built: REMOVE_VNF, CHANGE_VNF_DF, MODIFY_VNF_INFORMATION, CHANGE_EXTERNAL_VNF_CONNECTIVITY).");
+        }
+        return plan;
+    }
+
+    private static NsVnfMember Member(IReadOnlyList<NsVnfMember> members, string? vnfInstanceId, string field) =>
+        members.FirstOrDefault(m => m.VnfInstanceId == vnfInstanceId)
+        ?? throw new UnprocessableProblem($"{field} names VNF instance \"{vnfInstanceId}\", which is not a constituent of this NS instance.");
+
+    private static NsPlanStep VnfStep(NsVnfMember m, string operation, JsonObject body) => new()
+    {
+        Id = $"{operation}:{m.VnfInstanceId}", Kind = NsStepKind.VnfOperation, Operation = operation, VnfInstanceId = m.VnfInstanceId,
+        VnfProfileId = m.VnfProfileId, VnfdId = m.VnfdId, VimId = m.VimId, Body = body,
+    };
+
+    public static JsonObject Json<T>(T value) => JsonNode.Parse(SolJson.Serialize(value))!.AsObject();
+
+    private static JsonObject Merge(JsonObject? user, JsonObject mano)
+    {
+        var result = user?.DeepClone().AsObject() ?? [];
+        foreach (var (k, v) in mano) result[k] = v?.DeepClone();
+        return result;
+    }
+}

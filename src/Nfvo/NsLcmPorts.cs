@@ -1,0 +1,63 @@
+using Mano.Contracts.Messages;
+
+namespace Mano.Nfvo;
+
+// The NS LCM engine's seams to pieces other parts of the NFVO own (shared-api.md, issue 6): the NSD catalogue
+// (NsdCatalog), the VNFM clients (VnfLcmClients / IVnfLcmClient) and the placement planner (NsPlacementPlanner).
+// The engine depends on these three small interfaces only; NsLcmRegistration binds them to those services, so the
+// engine and its tests do not change when an implementation does.
+
+/// <summary>An onboarded NSD as NS LCM needs it: its ids and the parsed model.</summary>
+public sealed record NsdForLcm(string NsdInfoId, string NsdId, string NsdName, Mano.Tosca.Nsd Nsd);
+
+/// <summary>The NSDs of the current tenant (NsdCatalog).</summary>
+public interface INsdSource
+{
+    /// <summary>The NSD of an ONBOARDED (and ENABLED) NsdInfo of the current tenant, or null.</summary>
+    Task<NsdForLcm?> FindAsync(string nsdInfoId, CancellationToken ct);
+
+    /// <summary>SOL005 5.5.2.2 nsdUsageState: the first NS instance uses / the last releases the NSD.</summary>
+    Task SetUsageStateAsync(string nsdInfoId, bool inUse, CancellationToken ct);
+}
+
+/// <summary>Sends one SOL003 VNF LCM request to the VNFM that serves a VIM (VnfLcmClients.For(vimId)).</summary>
+public interface INsVnfLcm
+{
+    Task<VnfLcmResponse> SendAsync(string? vimId, VnfLcmRequest request, CancellationToken ct);
+}
+
+/// <summary>One VNF to place: its VNF profile and VNFD, and the location constraints of the request.</summary>
+public sealed record NsVnfToPlace(string VnfKey, string VnfProfileId, string VnfdId, System.Text.Json.Nodes.JsonObject? LocationConstraints);
+
+/// <summary>Where a VNF goes.</summary>
+public sealed record NsVnfPlaced(string VnfKey, string VimId, string? ZoneId);
+
+/// <summary>The VIM (and zone) per VNF (NsPlacementPlanner), and the pin that makes the VNF's grant land there.</summary>
+public interface INsVnfPlacement
+{
+    Task<(IReadOnlyList<NsVnfPlaced> Placements, IReadOnlyList<string> Problems)> PlaceAsync(
+        IReadOnlyList<NsVnfToPlace> vnfs, Mano.Tosca.Nsd nsd, CancellationToken ct);
+
+    Task PinAsync(string nsInstanceId, string vnfInstanceId, string vimId, string? zoneId, CancellationToken ct);
+
+    Task UnpinAsync(string vnfInstanceId, CancellationToken ct);
+}
+
+/// <summary>
+/// Placement until the NS placement planner is merged: every VNF on the tenant's default VIM (the one grants choose
+/// by default too, so no pin is needed). Location constraints and NSD affinity rules are reported as not honoured.
+/// </summary>
+public sealed class DefaultVimPlacement(VimRegistry vims) : INsVnfPlacement
+{
+    public async Task<(IReadOnlyList<NsVnfPlaced> Placements, IReadOnlyList<string> Problems)> PlaceAsync(
+        IReadOnlyList<NsVnfToPlace> vnfs, Mano.Tosca.Nsd nsd, CancellationToken ct)
+    {
+        var vim = await vims.DefaultVimAsync(ct);
+        if (vim is null) return ([], ["The tenant has no VIM: register one (POST /nfvo/v1/vims) before instantiating an NS."]);
+        return (vnfs.Select(v => new NsVnfPlaced(v.VnfKey, vim.Id, null)).ToList(), []);
+    }
+
+    public Task PinAsync(string nsInstanceId, string vnfInstanceId, string vimId, string? zoneId, CancellationToken ct) => Task.CompletedTask;
+
+    public Task UnpinAsync(string vnfInstanceId, CancellationToken ct) => Task.CompletedTask;
+}
