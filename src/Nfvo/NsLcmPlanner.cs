@@ -96,6 +96,23 @@ public static class NsLcmPlans
         return result;
     }
 
+    /// <summary>
+    /// The VNF's external CPs and the NS virtual link each connects to: its virtual_link requirements target an
+    /// NsVirtualLink directly, or a Forwarding node (SOL001 6.8.x, a CP as seen by a VNFFG) that sits on one.
+    /// </summary>
+    public static IReadOnlyList<(string Cp, string Vl)> ExtCpLinks(Nsd nsd, NsVnfReference vnf)
+    {
+        var result = new List<(string, string)>();
+        foreach (var (cp, target) in vnf.VirtualLinks)
+        {
+            if (nsd.VirtualLinks.Any(v => v.Id == target)) result.Add((cp, target));
+            else if (nsd.Forwardings.FirstOrDefault(f => f.Id == target)?.VirtualLinkId is { } vl) result.Add((cp, vl));
+        }
+        foreach (var f in nsd.Forwardings.Where(f => f.VnfId == vnf.Id && f.CpdId is not null && f.VirtualLinkId is not null))
+            result.Add((f.CpdId!, f.VirtualLinkId!));
+        return result.Distinct().ToList();
+    }
+
     public static string VnfKey(string vnfProfileId, int ordinal) => $"{vnfProfileId}-{ordinal}";
 
     public static NsLcmPlan Instantiate(NsInstanceRecord ns, Nsd nsd, InstantiateNsRequest request, IReadOnlyList<NsVnfToPlace> vnfs,
@@ -113,7 +130,7 @@ public static class NsLcmPlans
         foreach (var v in vnfs)
         {
             if (!vimOf.TryGetValue(v.VnfKey, out var p)) continue;
-            foreach (var vlId in nsd.FindVnf(v.VnfProfileId)!.VirtualLinks.Values.Distinct())
+            foreach (var vlId in ExtCpLinks(nsd, nsd.FindVnf(v.VnfProfileId)!).Select(l => l.Vl).Distinct())
                 (vlVims.TryGetValue(vlId, out var set) ? set : vlVims[vlId] = []).Add(p.VimId);
         }
         var defaultVim = placed.FirstOrDefault()?.VimId;
@@ -157,7 +174,7 @@ public static class NsLcmPlans
                 }),
             };
             var after = new List<string> { create.Id };
-            if (vlSteps.TryGetValue(p.VimId, out var vlStep) && reference.VirtualLinks.Count > 0) after.Add(vlStep);
+            if (vlSteps.TryGetValue(p.VimId, out var vlStep) && ExtCpLinks(nsd, reference).Count > 0) after.Add(vlStep);
             // SOL001 6.10 / NsDependency: a VNF is instantiated after the constituents it depends on.
             foreach (var dep in nsd.Dependencies.Where(d => d.DependentId == v.VnfProfileId))
                 foreach (var key in byProfile.GetValueOrDefault(dep.DependsOnId) ?? [])
@@ -173,9 +190,9 @@ public static class NsLcmPlans
                     Extensions = parameters?.Extensions,
                     VnfConfigurableProperties = parameters?.VnfConfigurableProperties,
                 }),
-                ExtVirtualLinks = reference.VirtualLinks.GroupBy(kv => kv.Value)
+                ExtVirtualLinks = ExtCpLinks(nsd, reference).GroupBy(l => l.Vl)
                     .Where(g => plan.VirtualLinks.Any(vl => vl.NsVirtualLinkDescId == g.Key))
-                    .Select(g => new NsPlannedExtVl(g.Key, g.Select(kv => kv.Key).Order().ToList())).ToList(),
+                    .Select(g => new NsPlannedExtVl(g.Key, g.Select(l => l.Cp).Order().ToList())).ToList(),
             };
             plan.Steps.Add(create);
             plan.Steps.Add(instantiate);
