@@ -74,6 +74,7 @@ public static class NfvoRegistration
         services.AddVimRegistry(config);
         services.AddNfvoGrants(config); // GrantsApi.cs
         services.AddNsLcm(config); // NsLcmRegistration.cs: SOL005 NS LCM
+        services.AddNsdManagement(); // NsdManagementApi.cs: NSD / PNFD onboarding, notifications, NsdCatalog
         return services;
     }
 
@@ -87,6 +88,8 @@ public static class NfvoRegistration
         bus.AddConsumer<GetOnboardedVnfPackageConsumer>();
         bus.AddNfvoGrantConsumers(); // GrantsApi.cs
         bus.AddNsLcmConsumers(); // NsLcmRegistration.cs
+        bus.AddConsumer<OnboardNsdConsumer>();
+        bus.AddConsumer<OnboardPnfdConsumer>();
     }
 
     /// <summary>The NFVO's HTTP APIs: SOL005 VNF package management (/vnfpkgm/v2) and the VIM registry (/nfvo/v1/vims).</summary>
@@ -98,6 +101,7 @@ public static class NfvoRegistration
         app.MapVimTackerApi();
         app.MapNsLcmApiV2();
         app.MapNsPlanApiV1();
+        app.MapNsdManagementApiV2();
         return app;
     }
 

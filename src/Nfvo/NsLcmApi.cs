@@ -91,7 +91,10 @@ public static class NsLcmApi
         if (request.NsName is null) throw new BadRequestProblem("nsName is required (SOL005 6.5.2.7).");
         if (request.NsDescription is null) throw new BadRequestProblem("nsDescription is required (SOL005 6.5.2.7).");
         var nsd = await nsds.FindAsync(request.NsdId, ct)
-                  ?? throw new UnprocessableProblem($"No onboarded and enabled NSD with NsdInfo id \"{request.NsdId}\".");
+                  ?? throw new UnprocessableProblem($"No onboarded NSD with NsdInfo id \"{request.NsdId}\".");
+        // SOL005 5.5.2.2 nsdOperationalState: a DISABLED NSD cannot be used for new NS instances.
+        if (nsd.NsdOperationalState != "ENABLED")
+            throw new UnprocessableProblem($"The NSD {nsd.NsdInfoId} is {nsd.NsdOperationalState}; it must be ENABLED to create an NS instance.");
         var record = new NsInstanceRecord
         {
             Id = Guid.NewGuid().ToString(),

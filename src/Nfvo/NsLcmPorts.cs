@@ -8,12 +8,21 @@ namespace Mano.Nfvo;
 // engine and its tests do not change when an implementation does.
 
 /// <summary>An onboarded NSD as NS LCM needs it: its ids and the parsed model.</summary>
-public sealed record NsdForLcm(string NsdInfoId, string NsdId, string NsdName, Mano.Tosca.Nsd Nsd);
+public sealed record NsdForLcm(string NsdInfoId, string NsdId, string NsdName, Mano.Tosca.Nsd Nsd, string NsdOperationalState = "ENABLED");
+
+/// <summary>The NSD catalogue (nsd-catalog's NsdCatalog) as the NS LCM engine's NSD source.</summary>
+public sealed class NsdCatalogSource(NsdCatalog catalog) : INsdSource
+{
+    public async Task<NsdForLcm?> FindAsync(string nsdInfoId, CancellationToken ct) =>
+        await catalog.FindAsync(nsdInfoId, ct) is { } d ? new NsdForLcm(d.NsdInfoId, d.NsdId, d.NsdName, d.Nsd, d.NsdOperationalState) : null;
+
+    public Task SetUsageStateAsync(string nsdInfoId, bool inUse, CancellationToken ct) => catalog.SetUsageStateAsync(nsdInfoId, inUse, ct);
+}
 
 /// <summary>The NSDs of the current tenant (NsdCatalog).</summary>
 public interface INsdSource
 {
-    /// <summary>The NSD of an ONBOARDED (and ENABLED) NsdInfo of the current tenant, or null.</summary>
+    /// <summary>The NSD of an ONBOARDED NsdInfo of the current tenant, or null.</summary>
     Task<NsdForLcm?> FindAsync(string nsdInfoId, CancellationToken ct);
 
     /// <summary>SOL005 5.5.2.2 nsdUsageState: the first NS instance uses / the last releases the NSD.</summary>

@@ -30,7 +30,7 @@ public static class NsLcmRegistration
         services.AddScoped<NsLcmWatchdog>();
         services.AddHostedService<NsLcmWatchdogService>();
         services.TryAddScoped<INsVnfPlacement, DefaultVimPlacement>();
-        services.TryAddScoped<INsdSource, NoNsdSource>();
+        services.TryAddScoped<INsdSource, NsdCatalogSource>();
         services.TryAddScoped<INsVnfLcm, NoVnfLcm>();
         return services;
     }
@@ -40,13 +40,6 @@ public static class NsLcmRegistration
         bus.AddConsumer<ExecuteNsLcmOperationConsumer>();
         bus.AddConsumer<VnfLcmOperationOccurrenceChangedConsumer>();
     }
-}
-
-/// <summary>No NSD catalogue in this build: no NSD is onboarded (create answers 422).</summary>
-public sealed class NoNsdSource : INsdSource
-{
-    public Task<NsdForLcm?> FindAsync(string nsdInfoId, CancellationToken ct) => Task.FromResult<NsdForLcm?>(null);
-    public Task SetUsageStateAsync(string nsdInfoId, bool inUse, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>No VNFM client in this build: every request is answered 503, so an NS op that needs a VNF ends FAILED_TEMP saying why.</summary>

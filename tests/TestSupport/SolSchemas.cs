@@ -123,6 +123,16 @@ public static class SolSchemas
     /// make it an array; and both documents require exactly one of vnfProductsFromProviders / vnfdId / vnfPkgId
     /// (oneOf), while the GS makes each optional and only says they "should not be used both": notificationTypes is
     /// validated as an array of the enum, the oneOf is dropped.</item>
+    /// <item>SOL005 PnfdOnboardingStateType lists "ONBOARDING" where the GS (table 5.5.4.6-1) and the file's own
+    /// description say "ONBOARDED": validated with ONBOARDED.</item>
+    /// <item>SOL005 NsdInfoModifications.userDefinedData is an array of KeyValuePairs, while the GS (5.5.2.4) makes it
+    /// KeyValuePairs (0..1, a JSON merge patch); and its oneOf(nsdOperationalState, userDefinedData) refuses both at
+    /// once, while the GS says "at least one": validated as KeyValuePairs, with anyOf.</item>
+    /// <item>SOL005 NsdInfo requires vnfPkgIds or nestedNsdInfoIds always (anyOf), while the GS (5.5.2.2 note 1) asks
+    /// for them "after the NSD is on-boarded": the anyOf applies when nsdOnboardingState is ONBOARDED.</item>
+    /// <item>SOL005 NsdmNotificationsFilter requires nsdId or nsdInfoId or pnfdId or pnfdInfoIds (anyOf of oneOf),
+    /// while the GS (5.5.3.2) makes every attribute optional and only says the alternatives "should not be used
+    /// both": the anyOf is dropped.</item>
     /// </list>
     /// </summary>
     public static IReadOnlyList<string> Errata { get; } =
@@ -135,6 +145,10 @@ public static class SolSchemas
         "SOL003 IpOverEthernetAddressInfo: oneOf(addresses, addressRange) moved from the object to ipAddresses.items",
         "SOL005 NsLcmOpOcc.operationParams: string enum of operation types replaced by an object (the request, GS 6.5.2.3)",
         "SOL005 NS LCM LifecycleChangeNotificationsFilter.notificationTypes: the names the description lists added to the misspelt enum",
+        "SOL005 PnfdOnboardingStateType: ONBOARDING read as ONBOARDED",
+        "SOL005 NsdInfoModifications: userDefinedData validated as KeyValuePairs; oneOf(nsdOperationalState, userDefinedData) as anyOf",
+        "SOL005 NsdInfo: anyOf(vnfPkgIds, nestedNsdInfoIds) only when nsdOnboardingState is ONBOARDED",
+        "SOL005 NsdmNotificationsFilter: anyOf(nsdId | nsdInfoId, pnfdId | pnfdInfoIds) dropped",
     ];
 
     private static void ApplyErrata(string definitionName, JsonObject definition)
@@ -152,6 +166,29 @@ public static class SolSchemas
             types.Add("NsLcmOperationOccurrenceNotification");
             types.Add("NsLcmCapacityShortageNotification");
         }
+        if (definitionName.StartsWith("PnfdOnboardingStateType", StringComparison.Ordinal) && definition["enum"] is JsonArray states)
+            definition["enum"] = new JsonArray(states.Select(v => (JsonNode?)JsonValue.Create(v!.GetValue<string>() == "ONBOARDING" ? "ONBOARDED" : v.GetValue<string>())).ToArray());
+        if (definitionName.StartsWith("NsdInfoModifications", StringComparison.Ordinal))
+        {
+            if (definition["properties"]?["userDefinedData"] is JsonObject udd && udd["type"]?.GetValue<string>() == "array" && udd["items"] is JsonObject kvp)
+                definition["properties"]!["userDefinedData"] = kvp.DeepClone();
+            if (definition["oneOf"] is JsonArray one)
+            {
+                definition.Remove("oneOf");
+                definition["anyOf"] = one;
+            }
+        }
+        if ((definitionName == "NsdInfo" || definitionName.StartsWith("NsdInfo_", StringComparison.Ordinal)) && definition["anyOf"] is JsonArray needs)
+        {
+            definition.Remove("anyOf");
+            definition["if"] = new JsonObject
+            {
+                ["required"] = new JsonArray("nsdOnboardingState"),
+                ["properties"] = new JsonObject { ["nsdOnboardingState"] = new JsonObject { ["enum"] = new JsonArray("ONBOARDED") } },
+            };
+            definition["then"] = new JsonObject { ["anyOf"] = needs };
+        }
+        if (definitionName.StartsWith("NsdmNotificationsFilter", StringComparison.Ordinal)) definition.Remove("anyOf");
         if (definitionName.StartsWith("Checksum", StringComparison.Ordinal) && definition["type"]?.GetValue<string>() == "string")
         {
             definition["type"] = "object";

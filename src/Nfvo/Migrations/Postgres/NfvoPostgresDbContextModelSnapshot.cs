@@ -250,6 +250,160 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.ToTable("granted_resources", "nfvo");
                 });
 
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ArchiveSecurityOption")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Artifacts")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Diagnostics")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EntryDefinitions")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ManifestPath")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NestedNsdInfoIds")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NsdDesigner")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NsdId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("NsdInvariantId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NsdName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NsdOnboardingState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("NsdOperationalState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("NsdUsageState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("NsdVersion")
+                        .HasColumnType("text");
+
+                    b.Property<string>("OnboardingFailureDetails")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PnfdInfoIds")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SigningCertificate")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserDefinedData")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("VnfPkgIds")
+                        .HasColumnType("text");
+
+                    b.Property<string>("VnfdIds")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("TenantId", "NsdId")
+                        .IsUnique();
+
+                    b.ToTable("ns_descriptors", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptorContent", b =>
+                {
+                    b.Property<string>("NsdInfoId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("NsdInfoId");
+
+                    b.ToTable("ns_descriptor_contents", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptorFile", b =>
+                {
+                    b.Property<string>("NsdInfoId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Path")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("NsdInfoId", "Path");
+
+                    b.ToTable("ns_descriptor_files", "nfvo");
+                });
+
             modelBuilder.Entity("Mano.Nfvo.NsInstanceRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -468,6 +622,37 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.ToTable("ns_vnf_instances", "nfvo");
                 });
 
+            modelBuilder.Entity("Mano.Nfvo.NsdmSubscriptionRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Authentication")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CallbackUri")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Filter")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("nsdm_subscriptions", "nfvo");
+                });
+
             modelBuilder.Entity("Mano.Nfvo.PkgmSubscriptionRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -497,6 +682,106 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.ToTable("pkgm_subscriptions", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.PnfDescriptor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Diagnostics")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EntryDefinitions")
+                        .HasColumnType("text");
+
+                    b.Property<string>("OnboardingFailureDetails")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PnfdId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("PnfdInvariantId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PnfdName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PnfdOnboardingState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("PnfdProvider")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PnfdUsageState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("PnfdVersion")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserDefinedData")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("TenantId", "PnfdId")
+                        .IsUnique();
+
+                    b.ToTable("pnf_descriptors", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.PnfDescriptorContent", b =>
+                {
+                    b.Property<string>("PnfdInfoId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("PnfdInfoId");
+
+                    b.ToTable("pnf_descriptor_contents", "nfvo");
                 });
 
             modelBuilder.Entity("Mano.Nfvo.TenantQuota", b =>
@@ -841,6 +1126,33 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.HasKey("VnfPkgId", "Path");
 
                     b.ToTable("vnf_package_vnfd_files", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptorContent", b =>
+                {
+                    b.HasOne("Mano.Nfvo.NsDescriptor", null)
+                        .WithOne()
+                        .HasForeignKey("Mano.Nfvo.NsDescriptorContent", "NsdInfoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptorFile", b =>
+                {
+                    b.HasOne("Mano.Nfvo.NsDescriptor", null)
+                        .WithMany()
+                        .HasForeignKey("NsdInfoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.PnfDescriptorContent", b =>
+                {
+                    b.HasOne("Mano.Nfvo.PnfDescriptor", null)
+                        .WithOne()
+                        .HasForeignKey("Mano.Nfvo.PnfDescriptorContent", "PnfdInfoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Mano.Nfvo.VnfPackageContent", b =>

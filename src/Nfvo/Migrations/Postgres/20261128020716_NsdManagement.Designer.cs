@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Mano.Nfvo.Migrations.Postgres
 {
     [DbContext(typeof(NfvoPostgresDbContext))]
-    [Migration("20261128021030_NsLifecycleManagement")]
-    partial class NsLifecycleManagement
+    [Migration("20261128020716_NsdManagement")]
+    partial class NsdManagement
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -253,52 +253,72 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.ToTable("granted_resources", "nfvo");
                 });
 
-            modelBuilder.Entity("Mano.Nfvo.NsInstanceRecord", b =>
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptor", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("ArchiveSecurityOption")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Artifacts")
+                        .HasColumnType("text");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("CurrentOpOccId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("FlavourId")
+                    b.Property<string>("Diagnostics")
                         .HasColumnType("text");
 
-                    b.Property<string>("NsInstanceDescription")
-                        .IsRequired()
+                    b.Property<string>("EntryDefinitions")
                         .HasColumnType("text");
 
-                    b.Property<string>("NsInstanceName")
-                        .IsRequired()
+                    b.Property<string>("ManifestPath")
                         .HasColumnType("text");
 
-                    b.Property<string>("NsInstantiationLevelId")
+                    b.Property<string>("NestedNsdInfoIds")
                         .HasColumnType("text");
 
-                    b.Property<string>("NsScaleStatus")
+                    b.Property<string>("NsdDesigner")
                         .HasColumnType("text");
-
-                    b.Property<string>("NsState")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("NsdId")
-                        .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
-                    b.Property<string>("NsdInfoId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                    b.Property<string>("NsdInvariantId")
+                        .HasColumnType("text");
 
-                    b.Property<string>("SapInfo")
+                    b.Property<string>("NsdName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NsdOnboardingState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("NsdOperationalState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("NsdUsageState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("NsdVersion")
+                        .HasColumnType("text");
+
+                    b.Property<string>("OnboardingFailureDetails")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PnfdInfoIds")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SigningCertificate")
                         .HasColumnType("text");
 
                     b.Property<string>("TenantId")
@@ -306,91 +326,88 @@ namespace Mano.Nfvo.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserDefinedData")
+                        .HasColumnType("text");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
-                    b.Property<string>("VirtualLinks")
+                    b.Property<string>("VnfPkgIds")
+                        .HasColumnType("text");
+
+                    b.Property<string>("VnfdIds")
                         .HasColumnType("text");
 
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "CreatedAt");
 
-                    b.HasIndex("TenantId", "NsdInfoId");
+                    b.HasIndex("TenantId", "NsdId")
+                        .IsUnique();
 
-                    b.ToTable("ns_instances", "nfvo");
+                    b.ToTable("ns_descriptors", "nfvo");
                 });
 
-            modelBuilder.Entity("Mano.Nfvo.NsLcmOpOccRecord", b =>
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptorContent", b =>
                 {
-                    b.Property<string>("Id")
+                    b.Property<string>("NsdInfoId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<string>("CancelMode")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("Error")
-                        .HasColumnType("text");
-
-                    b.Property<bool>("IsAutomaticInvocation")
-                        .HasColumnType("boolean");
-
-                    b.Property<bool>("IsCancelPending")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("LcmOperationType")
+                    b.Property<byte[]>("Content")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
+                        .HasColumnType("bytea");
 
-                    b.Property<DateTime?>("LockedUntil")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("NsInstanceId")
+                    b.Property<string>("ContentType")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
-                    b.Property<string>("OperationParams")
-                        .HasColumnType("text");
-
-                    b.Property<string>("OperationState")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("Plan")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<DateTime>("StartTime")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTime>("StateEnteredTime")
-                        .HasColumnType("timestamp with time zone");
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("TenantId")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("integer");
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.HasKey("Id");
+                    b.HasKey("NsdInfoId");
 
-                    b.HasIndex("OperationState");
-
-                    b.HasIndex("TenantId", "NsInstanceId");
-
-                    b.ToTable("ns_lcm_op_occs", "nfvo");
+                    b.ToTable("ns_descriptor_contents", "nfvo");
                 });
 
-            modelBuilder.Entity("Mano.Nfvo.NsLcmSubscriptionRecord", b =>
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptorFile", b =>
+                {
+                    b.Property<string>("NsdInfoId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Path")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("NsdInfoId", "Path");
+
+                    b.ToTable("ns_descriptor_files", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsdmSubscriptionRecord", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -414,61 +431,11 @@ namespace Mano.Nfvo.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<string>("Verbosity")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "CreatedAt");
 
-                    b.ToTable("nslcm_subscriptions", "nfvo");
-                });
-
-            modelBuilder.Entity("Mano.Nfvo.NsVnfInstanceRecord", b =>
-                {
-                    b.Property<string>("TenantId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("VnfInstanceId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("NsInstanceId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("VimId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("VnfInstance")
-                        .HasColumnType("text");
-
-                    b.Property<string>("VnfProfileId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
-
-                    b.Property<string>("VnfdId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
-
-                    b.Property<string>("ZoneId")
-                        .HasColumnType("text");
-
-                    b.HasKey("TenantId", "VnfInstanceId");
-
-                    b.HasIndex("TenantId", "NsInstanceId");
-
-                    b.ToTable("ns_vnf_instances", "nfvo");
+                    b.ToTable("nsdm_subscriptions", "nfvo");
                 });
 
             modelBuilder.Entity("Mano.Nfvo.PkgmSubscriptionRecord", b =>
@@ -500,6 +467,106 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.ToTable("pkgm_subscriptions", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.PnfDescriptor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Diagnostics")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EntryDefinitions")
+                        .HasColumnType("text");
+
+                    b.Property<string>("OnboardingFailureDetails")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PnfdId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("PnfdInvariantId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PnfdName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PnfdOnboardingState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("PnfdProvider")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PnfdUsageState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("PnfdVersion")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserDefinedData")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("TenantId", "PnfdId")
+                        .IsUnique();
+
+                    b.ToTable("pnf_descriptors", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.PnfDescriptorContent", b =>
+                {
+                    b.Property<string>("PnfdInfoId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("PnfdInfoId");
+
+                    b.ToTable("pnf_descriptor_contents", "nfvo");
                 });
 
             modelBuilder.Entity("Mano.Nfvo.TenantQuota", b =>
@@ -844,6 +911,33 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.HasKey("VnfPkgId", "Path");
 
                     b.ToTable("vnf_package_vnfd_files", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptorContent", b =>
+                {
+                    b.HasOne("Mano.Nfvo.NsDescriptor", null)
+                        .WithOne()
+                        .HasForeignKey("Mano.Nfvo.NsDescriptorContent", "NsdInfoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptorFile", b =>
+                {
+                    b.HasOne("Mano.Nfvo.NsDescriptor", null)
+                        .WithMany()
+                        .HasForeignKey("NsdInfoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.PnfDescriptorContent", b =>
+                {
+                    b.HasOne("Mano.Nfvo.PnfDescriptor", null)
+                        .WithOne()
+                        .HasForeignKey("Mano.Nfvo.PnfDescriptorContent", "PnfdInfoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Mano.Nfvo.VnfPackageContent", b =>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Mano.Nfvo.Migrations.Sqlite
 {
     [DbContext(typeof(NfvoSqliteDbContext))]
-    [Migration("20261128021022_NsLifecycleManagement")]
+    [Migration("20261128022225_NsLifecycleManagement")]
     partial class NsLifecycleManagement
     {
         /// <inheritdoc />
@@ -243,6 +243,160 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.ToTable("granted_resources", (string)null);
                 });
 
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ArchiveSecurityOption")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Artifacts")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Diagnostics")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntryDefinitions")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ManifestPath")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NestedNsdInfoIds")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NsdDesigner")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NsdId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NsdInvariantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NsdName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NsdOnboardingState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NsdOperationalState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NsdUsageState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NsdVersion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OnboardingFailureDetails")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PnfdInfoIds")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SigningCertificate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserDefinedData")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VnfPkgIds")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VnfdIds")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("TenantId", "NsdId")
+                        .IsUnique();
+
+                    b.ToTable("ns_descriptors", (string)null);
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptorContent", b =>
+                {
+                    b.Property<string>("NsdInfoId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NsdInfoId");
+
+                    b.ToTable("ns_descriptor_contents", (string)null);
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptorFile", b =>
+                {
+                    b.Property<string>("NsdInfoId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Path")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NsdInfoId", "Path");
+
+                    b.ToTable("ns_descriptor_files", (string)null);
+                });
+
             modelBuilder.Entity("Mano.Nfvo.NsInstanceRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -461,6 +615,37 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.ToTable("ns_vnf_instances", (string)null);
                 });
 
+            modelBuilder.Entity("Mano.Nfvo.NsdmSubscriptionRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Authentication")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CallbackUri")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Filter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("nsdm_subscriptions", (string)null);
+                });
+
             modelBuilder.Entity("Mano.Nfvo.PkgmSubscriptionRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -490,6 +675,106 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.ToTable("pkgm_subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.PnfDescriptor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Diagnostics")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntryDefinitions")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OnboardingFailureDetails")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PnfdId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PnfdInvariantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PnfdName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PnfdOnboardingState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PnfdProvider")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PnfdUsageState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PnfdVersion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserDefinedData")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("TenantId", "PnfdId")
+                        .IsUnique();
+
+                    b.ToTable("pnf_descriptors", (string)null);
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.PnfDescriptorContent", b =>
+                {
+                    b.Property<string>("PnfdInfoId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PnfdInfoId");
+
+                    b.ToTable("pnf_descriptor_contents", (string)null);
                 });
 
             modelBuilder.Entity("Mano.Nfvo.TenantQuota", b =>
@@ -834,6 +1119,33 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.HasKey("VnfPkgId", "Path");
 
                     b.ToTable("vnf_package_vnfd_files", (string)null);
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptorContent", b =>
+                {
+                    b.HasOne("Mano.Nfvo.NsDescriptor", null)
+                        .WithOne()
+                        .HasForeignKey("Mano.Nfvo.NsDescriptorContent", "NsdInfoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsDescriptorFile", b =>
+                {
+                    b.HasOne("Mano.Nfvo.NsDescriptor", null)
+                        .WithMany()
+                        .HasForeignKey("NsdInfoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.PnfDescriptorContent", b =>
+                {
+                    b.HasOne("Mano.Nfvo.PnfDescriptor", null)
+                        .WithOne()
+                        .HasForeignKey("Mano.Nfvo.PnfDescriptorContent", "PnfdInfoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Mano.Nfvo.VnfPackageContent", b =>
