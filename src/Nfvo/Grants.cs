@@ -11,7 +11,9 @@ namespace Mano.Nfvo;
 /// The NFVO's grant decision (SOL003 9.4.2.3.1 "POST grants"): may the VNFM do this LCM operation, on which VIM and in
 /// which zones. In order: the VNF package (INSTANTIATE / CHANGE_VNFPKG need it ONBOARDED and ENABLED), the request's own
 /// consistency, the tenant's quota, then the first VIM (the one the instance already uses; else the tenant's VIMs, the
-/// default first) with the capacity and the zones to honour the placement constraints (<see cref="PlacementDecider"/>).
+/// default first; or the VIM NS placement pinned the instance to, ADR-0020) with the capacity and the zones to honour the
+/// placement constraints (<see cref="PlacementDecider"/>). Capacity and usage come from <see cref="PlacementInventory"/>,
+/// the free choice of a VIM from <see cref="NsPlacementPlanner.Assess"/>: grants and NS placement decide alike.
 /// A grant updates the ledger of granted resources (<see cref="GrantedResource"/>) in the same transaction; decisions of
 /// one tenant are serialised (its <see cref="TenantQuota"/> row is updated first), so quotas hold under concurrency.
 /// Every grant is stored; a repeated request for the same LCM operation occurrence gets the stored grant back, unchanged.
@@ -136,55 +138,63 @@ public sealed partial class GrantDecider(
             MaxMemoryMiB = quota.MaxMemoryMiB ?? _grantOptions.Quotas.MaxMemoryMiB,
             MaxStorageGiB = quota.MaxStorageGiB ?? _grantOptions.Quotas.MaxStorageGiB,
         };
-        var tenantUse = await UsageAsync(db.GrantedResources, ct);
+        var tenantUse = await PlacementInventory.UsageAsync(db.GrantedResources, ct);
         if (ResourceSize.Exceeded(limits, tenantUse, delta, $"the quota of tenant {tenantId}") is { } overQuota)
             return Decision.Reject(overQuota);
 
-        // The VIM: the instance's, or the first of the tenant's that can take the resources.
-        var candidates = await db.Vims.AsNoTracking().OrderByDescending(v => v.IsDefault).ThenBy(v => v.CreatedAt).ThenBy(v => v.Id).ToListAsync(ct);
-        if (candidates.Count == 0) return Decision.Reject("the tenant has no VIM registered to place resources on.");
+        // The VIM: the instance's; else the one NS placement pinned it to; else one a RES_MGMT ref names; else the first of
+        // the tenant's (default first) that can take the resources, as NS placement assesses VIMs (ADR-0020).
+        var inventory = await new PlacementInventory(db, _grantOptions).LoadAsync(ct);
+        if (inventory.Count == 0) return Decision.Reject("the tenant has no VIM registered to place resources on.");
+        var pin = await db.VnfPlacementPins.AsNoTracking().SingleOrDefaultAsync(p => p.VnfInstanceId == request.VnfInstanceId, ct);
         // (TERMINATE releases every row, yet the instance is on its VIM; INSTANTIATE's old rows are stale.)
-        var pinned = (request.Operation == LcmOperationType.Instantiate ? null : instanceRows.Select(r => r.VimId).FirstOrDefault())
+        var onVim = request.Operation == LcmOperationType.Instantiate ? null : instanceRows.Select(r => r.VimId).FirstOrDefault();
+        var pinned = onVim
+                     ?? pin?.VimId
                      ?? (request.VimConstraints ?? []).SelectMany(c => c.Resource).Select(r => r.VimConnectionId).FirstOrDefault(v => v is not null)
                      ?? (request.PlacementConstraints ?? []).SelectMany(c => c.Resource).Select(r => r.VimConnectionId).FirstOrDefault(v => v is not null);
+        var preferredZone = pin is not null && pin.VimId == pinned ? pin.ZoneId : null;
+        var growth = added.Aggregate(ResourceSize.Zero, (a, x) => a + x.Size) + temp;
+        List<VimAssessment> candidates;
         if (pinned is not null)
         {
-            var vim = candidates.FirstOrDefault(v => v.Id == pinned);
-            if (vim is null) return Decision.Reject($"the VNF instance's resources are on VIM {pinned}, which the tenant no longer has.");
-            candidates = [vim];
+            var vim = inventory.FirstOrDefault(v => v.Id == pinned);
+            if (vim is null)
+                return Decision.Reject(onVim is null && pin is not null
+                    ? $"NS instance {pin.NsInstanceId} pinned the VNF instance to VIM {pinned}, which the tenant no longer has."
+                    : $"the VNF instance's resources are on VIM {pinned}, which the tenant no longer has.");
+            // On its own VIM, what the operation releases there counts too. An unreachable VIM is still the instance's.
+            candidates = [new VimAssessment(vim, vim.Refusal(delta))];
+        }
+        else
+        {
+            // An UNREACHABLE VIM is not excluded from a grant, only tried last: the VNFM's operation will tell.
+            candidates = NsPlacementPlanner.Assess(new VnfPlacementRequest(request.VnfInstanceId, request.DstVnfdId ?? request.VnfdId, growth, null, null), inventory)
+                .Select(a => a.Vim.Reachable ? a : a with { Refusal = a.Vim.Refusal(growth) })
+                .OrderBy(a => a.Vim.Reachable ? 0 : 1).ToList();
         }
 
         var newComputes = added.Where(a => a.Def.Type == "COMPUTE").Select(a => a.Def.Id)
             .Concat((request.TempResources ?? []).Where(d => d.Type == "COMPUTE").Select(d => d.Id)).ToList();
         var constraints = Resolve(request, remaining);
         var reasons = new List<string>();
-        foreach (var vim in candidates)
+        foreach (var (vim, refusal) in candidates)
         {
-            var capacity = await CapacityAsync(vim, ct);
-            var vimUse = await UsageAsync(db.GrantedResources.Where(r => r.VimId == vim.Id), ct);
-            var vimDelta = delta;
-            if (vim.Id != pinned)
+            if (refusal is not null)
             {
-                // Resources released elsewhere free nothing on this VIM.
-                vimDelta = added.Aggregate(ResourceSize.Zero, (a, x) => a + x.Size) + temp;
-            }
-            if (ResourceSize.Exceeded(capacity, vimUse, vimDelta, $"VIM {vim.Id}'s capacity") is { } full)
-            {
-                reasons.Add(full);
+                reasons.Add(refusal);
                 continue;
             }
-            var zones = VimRegistry.Zones(vim);
-            var load = (await db.GrantedResources.AsNoTracking().Where(r => r.VimId == vim.Id && r.Type == "COMPUTE" && r.ZoneId != null)
-                    .Select(r => new { r.VnfInstanceId, r.ResourceDefinitionId, r.ZoneId }).ToListAsync(ct))
-                .Where(r => r.VnfInstanceId != request.VnfInstanceId || !releasedIds.Contains(r.ResourceDefinitionId))
-                .GroupBy(r => r.ZoneId!).ToDictionary(g => g.Key, g => g.Count());
-            var placed = PlacementDecider.Place(zones, newComputes, constraints, load);
+            // Zone load: the VIM's granted computes, less those of this instance that the operation releases.
+            var load = vim.Zones.ToDictionary(z => z, z => vim.ZoneLoad.GetValueOrDefault(z)
+                - released.Count(r => r.VimId == vim.Id && r.Type == "COMPUTE" && r.ZoneId == z));
+            var placed = PlacementDecider.Place(vim.Zones, newComputes, constraints, load, preferredZone);
             if (placed.Rejection is not null)
             {
                 reasons.Add($"on VIM {vim.Id}, {placed.Rejection}");
                 continue;
             }
-            return Build(request, vim, placed.ZoneOf, byId, added, released, updates);
+            return Build(request, vim.Vim, placed.ZoneOf, byId, added, released, updates);
         }
         return Decision.Reject(reasons.Count == 1 ? reasons[0] : "no VIM of the tenant can take the resources: " + string.Join(" ", reasons));
     }
@@ -332,26 +342,6 @@ public sealed partial class GrantDecider(
         var vimIds = (request.VimConstraints ?? []).SelectMany(c => c.Resource).Select(r => r.VimConnectionId).Where(v => v is not null).Distinct().ToList();
         if (vimIds.Count > 1) return $"the VIM constraints name resources on several VIM connections ({string.Join(", ", vimIds)}).";
         return null;
-    }
-
-    private static async Task<ResourceSize> UsageAsync(IQueryable<GrantedResource> rows, CancellationToken ct)
-    {
-        var sums = await rows.GroupBy(_ => 1).Select(g => new
-        {
-            Vnfcs = g.Count(r => r.Type == "COMPUTE"),
-            Vcpus = g.Sum(r => r.Vcpus),
-            Memory = g.Sum(r => r.MemoryMiB),
-            Storage = g.Sum(r => r.StorageGiB),
-        }).SingleOrDefaultAsync(ct);
-        return sums is null ? ResourceSize.Zero : new ResourceSize(sums.Vnfcs, sums.Vcpus, sums.Memory, sums.Storage);
-    }
-
-    private async Task<ResourceLimits> CapacityAsync(Vim vim, CancellationToken ct)
-    {
-        var row = await db.VimCapacities.AsNoTracking().SingleOrDefaultAsync(c => c.VimId == vim.Id, ct);
-        if (row is not null)
-            return new ResourceLimits { MaxInstances = row.MaxInstances, MaxVcpus = row.MaxVcpus, MaxMemoryMiB = row.MaxMemoryMiB, MaxStorageGiB = row.MaxStorageGiB };
-        return vim.VimType == VimRegistry.SandboxVimType ? _grantOptions.SandboxCapacity : new ResourceLimits();
     }
 
     private async Task EnsureTenantRowAsync(CancellationToken ct)

@@ -142,6 +142,7 @@ public static class GrantRegistration
         services.AddSingleton(GrantOptions.From(config));
         services.AddSingleton<GrantSizer>();
         services.AddScoped<GrantDecider>();
+        services.AddScoped<NsPlacementPlanner>(); // NS placement and pins (NsPlacement.cs, ADR-0020)
         return services;
     }
 

@@ -144,6 +144,8 @@ public sealed class Vim : IVersioned
     public string? Extra { get; set; }
     /// <summary>JSON array of availability zone names.</summary>
     public required string AvailabilityZones { get; set; }
+    /// <summary>JSON <see cref="VimLocation"/>: where the VIM is, for NS placement's location constraints; null: unknown.</summary>
+    public string? Location { get; set; }
     public bool IsDefault { get; set; }
     /// <summary>PENDING (not checked yet), REACHABLE or UNREACHABLE (<see cref="VimStatus"/>).</summary>
     public string Status { get; set; } = VimStatus.Pending;
@@ -269,6 +271,7 @@ public abstract partial class NfvoDbContext(DbContextOptions options, TenantCont
         ConfigureGrants(modelBuilder); // GrantModel.cs: grants, the granted-resource ledger, quotas, VIM capacities
         ConfigureNsLcm(modelBuilder); // NsLcmModel.cs: NS instances, their VNFs, NS LCM op occs, NS LCM subscriptions
         ConfigureNsds(modelBuilder); // NsdEntities.cs: NS / PNF descriptors, NSD management subscriptions
+        ConfigurePlacement(modelBuilder); // NsPlacement.cs: VNF placement pins
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -53,6 +53,56 @@ public interface INsVnfPlacement
 }
 
 /// <summary>
+/// Placement by the NS placement planner (ADR-0020): one request per VNF profile, sized from its VNFD's VDUs at the default
+/// instantiation level (VDU initial instances when the VNFD has no levels) times the number of VNF instances of the profile;
+/// the request's location constraints and the NSD's affinity rules apply. Every VNF of a profile goes where the profile goes.
+/// </summary>
+public sealed class PlannerPlacement(NsPlacementPlanner planner, GrantSizer sizer, NfvoDbContext db) : INsVnfPlacement
+{
+    public async Task<(IReadOnlyList<NsVnfPlaced> Placements, IReadOnlyList<string> Problems)> PlaceAsync(
+        IReadOnlyList<NsVnfToPlace> vnfs, Mano.Tosca.Nsd nsd, CancellationToken ct)
+    {
+        var requests = new List<VnfPlacementRequest>();
+        foreach (var profile in vnfs.GroupBy(v => v.VnfProfileId))
+        {
+            var first = profile.First();
+            var size = ResourceSize.Zero;
+            var one = await SizeAsync(first.VnfdId, nsd.FindVnf(profile.Key)?.FlavourId, ct);
+            for (var i = 0; i < profile.Count(); i++) size += one;
+            var constraints = first.LocationConstraints is null ? null
+                : new[] { Contracts.SolJson.Deserialize<Contracts.LocationConstraints>(first.LocationConstraints.ToJsonString()) };
+            requests.Add(new VnfPlacementRequest(profile.Key, first.VnfdId, size, constraints, null));
+        }
+        var result = await planner.PlaceAsync(requests, nsd.PlacementRules, ct);
+        var byProfile = result.Placements.ToDictionary(p => p.VnfProfileId);
+        return (vnfs.Where(v => byProfile.ContainsKey(v.VnfProfileId))
+                .Select(v => new NsVnfPlaced(v.VnfKey, byProfile[v.VnfProfileId].VimId, byProfile[v.VnfProfileId].ZoneId)).ToList(),
+            result.Problems);
+    }
+
+    private async Task<ResourceSize> SizeAsync(string vnfdId, string? flavourId, CancellationToken ct)
+    {
+        var vnfd = await sizer.LoadAsync(db, vnfdId, ct);
+        var flavour = vnfd?.FindFlavour(flavourId ?? "") ?? vnfd?.Flavours.FirstOrDefault();
+        if (flavour is null) return new ResourceSize(1, 1, 512, 0); // the VNFM's defaults for a VNFD the NFVO does not hold
+        var level = flavour.FindLevel(null);
+        var size = ResourceSize.Zero;
+        foreach (var vdu in flavour.Vdus)
+        {
+            var count = level?.VduInstances.GetValueOrDefault(vdu.Id, vdu.MinNumberOfInstances) ?? Math.Max(vdu.InitialDelta, vdu.MinNumberOfInstances);
+            for (var i = 0; i < count; i++)
+                size += new ResourceSize(1, vdu.NumVirtualCpu ?? 1, vdu.VirtualMemSizeMiB ?? 512, vdu.LocalStorageSizesGiB.Sum());
+        }
+        return size;
+    }
+
+    public Task PinAsync(string nsInstanceId, string vnfInstanceId, string vimId, string? zoneId, CancellationToken ct) =>
+        planner.PinAsync(nsInstanceId, vnfInstanceId, vimId, zoneId, ct);
+
+    public Task UnpinAsync(string vnfInstanceId, CancellationToken ct) => planner.UnpinAsync(vnfInstanceId, ct);
+}
+
+/// <summary>
 /// Placement until the NS placement planner is merged: every VNF on the tenant's default VIM (the one grants choose
 /// by default too, so no pin is needed). Location constraints and NSD affinity rules are reported as not honoured.
 /// </summary>

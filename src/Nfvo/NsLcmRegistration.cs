@@ -29,7 +29,7 @@ public static class NsLcmRegistration
         services.AddScoped<NsLcmRunner>();
         services.AddScoped<NsLcmWatchdog>();
         services.AddHostedService<NsLcmWatchdogService>();
-        services.TryAddScoped<INsVnfPlacement, DefaultVimPlacement>();
+        services.TryAddScoped<INsVnfPlacement, PlannerPlacement>();
         services.TryAddScoped<INsdSource, NsdCatalogSource>();
         services.TryAddScoped<INsVnfLcm, NoVnfLcm>();
         return services;

@@ -26,12 +26,13 @@ public sealed record PlacementOutcome(IReadOnlyDictionary<string, string> ZoneOf
 /// cannot. Affinity members share a zone (an existing member's zone binds the new ones); anti-affinity members get
 /// distinct zones, away from the zones of existing members. Otherwise the least loaded zone wins (ties: the VIM's order).
 /// A hard constraint that cannot be met rejects the grant with the reason; a best-effort one is spread as well as possible.
+/// A preferred zone (the zone NS placement pinned the VNF instance to, ADR-0020) wins over load, never over a constraint.
 /// </summary>
 public static class PlacementDecider
 {
     public static PlacementOutcome Place(
         IReadOnlyList<string> zones, IReadOnlyList<string> newComputes, IReadOnlyList<ResolvedConstraint> constraints,
-        IReadOnlyDictionary<string, int> load)
+        IReadOnlyDictionary<string, int> load, string? preferredZone = null)
     {
         var empty = new Dictionary<string, string>();
         foreach (var c in constraints.Where(c => !c.IsAffinity && !c.BestEffort && c.Scope == PlacementScope.NfviPop && c.Size >= 2))
@@ -118,7 +119,8 @@ public static class PlacementDecider
             {
                 zone = zones
                     .Select((z, i) => (Zone: z, Index: i, Conflict: Conflicts(root, z)))
-                    .OrderBy(x => x.Conflict.Hard).ThenBy(x => x.Conflict.Soft).ThenBy(x => used[x.Zone]).ThenBy(x => x.Index)
+                    .OrderBy(x => x.Conflict.Hard).ThenBy(x => x.Conflict.Soft).ThenBy(x => x.Zone == preferredZone ? 0 : 1)
+                    .ThenBy(x => used[x.Zone]).ThenBy(x => x.Index)
                     .First().Zone;
             }
             var (hard, _) = Conflicts(root, zone);

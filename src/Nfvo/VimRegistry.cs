@@ -34,6 +34,8 @@ public sealed record VimInfo
     public IReadOnlyDictionary<string, string>? AccessInfo { get; init; }
     public JsonObject? Extra { get; init; }
     public required IReadOnlyList<string> AvailabilityZones { get; init; }
+    /// <summary>Where the VIM's NFVI-PoP is, for NS placement's location constraints (SOL005 6.5.3.21); null: unknown.</summary>
+    public VimLocation? Location { get; init; }
     public required bool IsDefault { get; init; }
     public VimStatusInfo? Status { get; init; }
     public required DateTime CreatedAt { get; init; }
@@ -42,6 +44,24 @@ public sealed record VimInfo
 
 /// <summary>The last connectivity check: state, when, and the error when it failed.</summary>
 public sealed record VimStatusInfo(string State, DateTime? CheckedAt, string? Error);
+
+/// <summary>
+/// Where a VIM's NFVI-PoP is: what NS placement matches SOL005 LocationConstraints (6.5.3.21) against. The same country
+/// code and civic address elements as the constraint; <see cref="Coordinates"/> (an RFC 7946 position: longitude, latitude)
+/// for constraints given as an "area" polygon.
+/// </summary>
+public sealed record VimLocation
+{
+    public string? CountryCode { get; init; }
+    public IReadOnlyList<CivicAddressElement>? CivicAddressElement { get; init; }
+    public IReadOnlyList<double>? Coordinates { get; init; }
+
+    /// <summary>A short description for placement messages, e.g. "DE (3=Berlin)".</summary>
+    public string Describe() =>
+        string.Join(" ", new[] { CountryCode ?? "no country" }
+            .Concat((CivicAddressElement ?? []).Select(e => $"{e.CaType}={e.CaValue}"))
+            .Concat(Coordinates is { Count: 2 } c ? [FormattableString.Invariant($"at [{c[0]}, {c[1]}]")] : []));
+}
 
 /// <summary>What a registration asks for (both APIs map onto it). <see cref="AccessInfo"/> is secret: ToString hides it.</summary>
 public sealed record VimSpec
@@ -53,6 +73,7 @@ public sealed record VimSpec
     public IReadOnlyDictionary<string, string>? AccessInfo { get; init; }
     public JsonObject? Extra { get; init; }
     public IReadOnlyList<string>? AvailabilityZones { get; init; }
+    public VimLocation? Location { get; init; }
     public bool IsDefault { get; init; }
 
     public override string ToString() =>
@@ -72,6 +93,8 @@ public sealed record VimChanges
     public IReadOnlyDictionary<string, string>? InterfaceInfoMerge { get; init; }
     public JsonObject? Extra { get; init; }
     public IReadOnlyList<string>? AvailabilityZones { get; init; }
+    /// <summary>Replaces the VIM's location whole.</summary>
+    public VimLocation? Location { get; init; }
     public bool? IsDefault { get; init; }
 
     public override string ToString() =>
@@ -182,11 +205,16 @@ public sealed partial class VimRegistry(
         AccessInfo = Strings(v.AccessInfoMasked),
         Extra = v.Extra is null ? null : JsonNode.Parse(v.Extra) as JsonObject,
         AvailabilityZones = Zones(v),
+        Location = Location(v),
         IsDefault = v.IsDefault,
         Status = new VimStatusInfo(v.Status, v.StatusCheckedAt, v.StatusDetail),
         CreatedAt = v.CreatedAt,
         UpdatedAt = v.UpdatedAt,
     };
+
+    /// <summary>The VIM's registered location, or null.</summary>
+    public static VimLocation? Location(Vim v) =>
+        v.Location is null ? null : JsonSerializer.Deserialize<VimLocation>(v.Location, SolJson.Options);
 
     public static IReadOnlyList<string> Zones(Vim v) =>
         JsonSerializer.Deserialize<List<string>>(v.AvailabilityZones, SolJson.Options) ?? [];
@@ -208,6 +236,7 @@ public sealed partial class VimRegistry(
     public async Task<Vim> RegisterAsync(VimSpec spec, CancellationToken ct)
     {
         Validate(spec.Name, spec.VimType, spec.InterfaceInfo, spec.AvailabilityZones);
+        ValidateLocation(spec.Location);
         var tenantId = db.TenantId;
         var now = DateTime.UtcNow;
         var vim = new Vim
@@ -220,6 +249,7 @@ public sealed partial class VimRegistry(
             InterfaceInfo = JsonSerializer.Serialize(spec.InterfaceInfo, SolJson.Options),
             Extra = spec.Extra?.ToJsonString(),
             AvailabilityZones = JsonSerializer.Serialize(spec.AvailabilityZones ?? [], SolJson.Options),
+            Location = spec.Location is null ? null : JsonSerializer.Serialize(spec.Location, SolJson.Options),
             CreatedAt = now,
         };
         SetAccessInfo(vim, spec.AccessInfo);
@@ -261,11 +291,13 @@ public sealed partial class VimRegistry(
             changes = changes with { AccessInfo = merged };
         }
         Validate(changes.Name ?? vim.Name, vim.VimType, changes.InterfaceInfo ?? Interface(vim), changes.AvailabilityZones);
+        ValidateLocation(changes.Location);
         var now = DateTime.UtcNow;
         if (changes.Name is not null) vim.Name = changes.Name;
         if (changes.Description is not null) vim.Description = changes.Description;
         if (changes.Extra is not null) vim.Extra = changes.Extra.ToJsonString();
         if (changes.AvailabilityZones is not null) vim.AvailabilityZones = JsonSerializer.Serialize(changes.AvailabilityZones, SolJson.Options);
+        if (changes.Location is not null) vim.Location = JsonSerializer.Serialize(changes.Location, SolJson.Options);
         if (changes.InterfaceInfo is not null) vim.InterfaceInfo = JsonSerializer.Serialize(changes.InterfaceInfo, SolJson.Options);
         if (changes.AccessInfo is not null) SetAccessInfo(vim, changes.AccessInfo);
         if (changes.InterfaceInfo is not null || changes.AccessInfo is not null)
@@ -525,6 +557,25 @@ public sealed partial class VimRegistry(
                 throw new BadRequestProblem("interfaceInfo.endpoint must be the VIM's absolute http(s) URL (Keystone v3 or the Kubernetes API server).");
         }
         if (zones is not null && zones.Any(string.IsNullOrWhiteSpace)) throw new BadRequestProblem("availabilityZones holds an empty name.");
+    }
+
+    /// <summary>A VIM location in the form of SOL005 LocationConstraints (6.5.3.21): ISO 3166 alpha-2, RFC 4776 CAtypes.</summary>
+    private static void ValidateLocation(VimLocation? location)
+    {
+        if (location is null) return;
+        if (location.CountryCode is { } cc && (cc.Length != 2 || !cc.All(char.IsAsciiLetterUpper)))
+            throw new BadRequestProblem($"location.countryCode must be a two-letter ISO 3166 code in capital letters, not \"{cc}\".");
+        foreach (var e in location.CivicAddressElement ?? [])
+        {
+            if (e is null || e.CaType is < 0 or > 255)
+                throw new BadRequestProblem("location.civicAddressElement: caType must be an RFC 4776 CAtype (0 to 255).");
+            if (string.IsNullOrWhiteSpace(e.CaValue))
+                throw new BadRequestProblem($"location.civicAddressElement: caType {e.CaType} has an empty caValue.");
+        }
+        if (location.CivicAddressElement is { Count: > 0 } && location.CountryCode is null)
+            throw new BadRequestProblem("location.civicAddressElement needs a countryCode (SOL005 6.5.3.21: a civic address is combined with a country code).");
+        if (location.Coordinates is { } c && (c.Count != 2 || c[0] is < -180 or > 180 || c[1] is < -90 or > 90))
+            throw new BadRequestProblem("location.coordinates must be [longitude, latitude] (RFC 7946 position), longitude -180..180, latitude -90..90.");
     }
 
     private static string EndpointOf(IReadOnlyDictionary<string, string> interfaceInfo) =>

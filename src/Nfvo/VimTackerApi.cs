@@ -100,6 +100,7 @@ public static class VimTackerApi
             InterfaceInfo = interfaceInfo,
             AccessInfo = accessInfo,
             Extra = vim["extra"] as JsonObject is { } extra ? (JsonObject)extra.DeepClone() : null,
+            Location = LocationOf(vim),
             IsDefault = Bool(vim, "is_default") ?? false,
         };
     }
@@ -132,6 +133,7 @@ public static class VimTackerApi
             MergeAccessInfo = true,
             InterfaceInfoMerge = iface,
             Extra = vim["extra"] as JsonObject is { } extra ? (JsonObject)extra.DeepClone() : null,
+            Location = LocationOf(vim),
             IsDefault = Bool(vim, "is_default"),
         };
     }
@@ -303,6 +305,23 @@ public static class VimTackerApi
         var forbidden = vim.Select(kv => kv.Key).FirstOrDefault(k => !allowed.Contains(k));
         if (forbidden is not null) throw new BadRequestProblem($"Attribute '{forbidden}' not allowed in {method}");
         return vim;
+    }
+
+    /// <summary>
+    /// Tacker's VIM has no location attribute: Mano reads it from "extra": {"location": {countryCode, civicAddressElement,
+    /// coordinates}} (kept in extra as given, so a Tacker client sees it back unchanged).
+    /// </summary>
+    private static VimLocation? LocationOf(JsonObject vim)
+    {
+        if ((vim["extra"] as JsonObject)?["location"] is not { } node) return null;
+        try
+        {
+            return node.Deserialize<VimLocation>(Mano.Contracts.SolJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new BadRequestProblem($"Invalid input for extra.location. Reason: {e.Message}");
+        }
     }
 
     private static string? Text(JsonObject o, string key) => o[key] switch

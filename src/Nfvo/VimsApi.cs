@@ -18,6 +18,8 @@ public sealed record CreateVimRequest
     public Dictionary<string, string>? AccessInfo { get; init; }
     public JsonObject? Extra { get; init; }
     public List<string>? AvailabilityZones { get; init; }
+    /// <summary>Where the VIM is (countryCode, civicAddressElement, coordinates): NS placement matches location constraints against it.</summary>
+    public VimLocation? Location { get; init; }
     public bool? IsDefault { get; init; }
 
     public override string ToString() => $"CreateVimRequest {{ Name = {Name}, VimType = {VimType}, AccessInfo = (hidden) }}";
@@ -33,6 +35,8 @@ public sealed record ModifyVimRequest
     public Dictionary<string, string>? AccessInfo { get; init; }
     public JsonObject? Extra { get; init; }
     public List<string>? AvailabilityZones { get; init; }
+    /// <summary>Where the VIM is (countryCode, civicAddressElement, coordinates): NS placement matches location constraints against it.</summary>
+    public VimLocation? Location { get; init; }
     public bool? IsDefault { get; init; }
 
     public override string ToString() => $"ModifyVimRequest {{ Name = {Name}, AccessInfo = (hidden) }}";
@@ -70,6 +74,7 @@ public static class VimsApi
                 AccessInfo = request.AccessInfo,
                 Extra = request.Extra,
                 AvailabilityZones = request.AvailabilityZones,
+                Location = request.Location,
                 IsDefault = request.IsDefault ?? false,
             }, ct);
             return SolResults.Json(VimRegistry.ToInfo(vim), StatusCodes.Status201Created, http.Uri($"{UriPrefix}/vims/{vim.Id}"))
@@ -92,6 +97,7 @@ public static class VimsApi
                 AccessInfo = request.AccessInfo,
                 Extra = request.Extra,
                 AvailabilityZones = request.AvailabilityZones,
+                Location = request.Location,
                 IsDefault = request.IsDefault,
             }, current =>
             {

@@ -33,6 +33,14 @@ public abstract class GrantApiHost(bool async) : IAsyncLifetime
         await scope.ServiceProvider.GetRequiredService<VimRegistry>().SeedSandboxAsync(CancellationToken.None);
     }
 
+    /// <summary>Runs work in a DI scope acting for a tenant (VIMs, NS placement pins).</summary>
+    public async Task InTenantAsync(string tenant, Func<IServiceProvider, Task> work)
+    {
+        await using var scope = _app!.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
+        await work(scope.ServiceProvider);
+    }
+
     public async ValueTask InitializeAsync()
     {
         await ((IAsyncLifetime)_db).InitializeAsync();
@@ -90,6 +98,7 @@ public abstract class GrantApiTests(GrantApiHost host)
     private const string Api = "SOL003/VNFLifecycleOperationGranting";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly string _tenant = "rest-" + Guid.NewGuid().ToString("N")[..10];
+    protected string Tenant => _tenant;
 
     protected async Task<HttpClient> ClientAsync()
     {
@@ -213,6 +222,37 @@ public sealed class SyncGrantApiTests(SyncGrantApiHost host) : GrantApiTests(hos
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("needs 2 distinct zones, but the VIM has 1 (sandbox-az-1)",
             SolJson.Deserialize<ProblemDetails>(await ValidAsync(refused, "POST", "/grants")).Detail);
+    }
+
+    [Fact]
+    public async Task A_VNF_instance_pinned_by_NS_placement_is_granted_on_its_VIM_and_zone()
+    {
+        var client = await ClientAsync(); // the sandbox VIM is the tenant's default
+        var request = Request();
+        string edge = "";
+        await host.InTenantAsync(Tenant, async services =>
+        {
+            var vim = await services.GetRequiredService<VimRegistry>().RegisterAsync(new VimSpec
+            {
+                Name = "edge", VimType = VimRegistry.SandboxVimType, InterfaceInfo = new Dictionary<string, string> { ["endpoint"] = "sandbox://edge" },
+                AvailabilityZones = ["edge-a", "edge-b", "edge-c"], Location = new VimLocation { CountryCode = "DE" },
+            }, Ct);
+            edge = vim.Id;
+            await services.GetRequiredService<NsPlacementPlanner>().PinAsync("ns-1", request.VnfInstanceId, edge, "edge-b", Ct);
+        });
+
+        var created = await PostAsync(client, request);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var grant = SolJson.Deserialize<Grant>(await ValidAsync(created, "POST", "/grants"));
+        Assert.Equal(edge, Assert.Single(grant.VimConnectionInfo!).Key);
+        var zone = Assert.Single(grant.Zones!);
+        Assert.Equal(("edge-b", edge), (zone.ZoneId, zone.VimConnectionId));
+        Assert.All(grant.AddResources!, r => Assert.Equal((edge, zone.Id), (r.VimConnectionId, r.ZoneId)));
+
+        // Unpinned, the next VNF instance goes to the default VIM again.
+        await host.InTenantAsync(Tenant, services => services.GetRequiredService<NsPlacementPlanner>().UnpinAsync(request.VnfInstanceId, Ct));
+        var other = SolJson.Deserialize<Grant>(await ValidAsync(await PostAsync(client, Request()), "POST", "/grants"));
+        Assert.Equal("sandbox", Assert.Single(other.VimConnectionInfo!).Key);
     }
 }
 

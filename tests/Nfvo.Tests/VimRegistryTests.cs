@@ -437,6 +437,43 @@ public abstract class VimRegistryTests(VimApiHost host)
     }
 
     [Fact]
+    public async Task A_VIM_location_is_registered_through_both_APIs_validated_and_shown()
+    {
+        // Mano's API: a "location" attribute (what NS placement matches SOL005 LocationConstraints against).
+        var created = await Client.PostAsJsonAsync("/nfvo/v1/vims", new
+        {
+            name = "berlin", vimType = VimTypes.OpenStack,
+            interfaceInfo = new Dictionary<string, string> { ["endpoint"] = "https://keystone.example:5000/v3" },
+            location = new { countryCode = "DE", civicAddressElement = new[] { new { caType = 3, caValue = "Berlin" } }, coordinates = new[] { 13.4, 52.52 } },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (string)(await Json(created))["id"]!;
+        var shown = await Json(await Client.GetAsync($"/nfvo/v1/vims/{id}", Ct));
+        Assert.Equal("DE", (string?)shown["location"]!["countryCode"]);
+        Assert.Equal("Berlin", (string?)shown["location"]!["civicAddressElement"]![0]!["caValue"]);
+        Assert.Equal(52.52, (double)shown["location"]!["coordinates"]![1]!);
+
+        var patch = new StringContent("""{"location": {"countryCode": "FR"}}""", Encoding.UTF8, "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, (await Client.PatchAsync($"/nfvo/v1/vims/{id}", patch, Ct)).StatusCode);
+        Assert.Equal("FR", (string?)(await Json(await Client.GetAsync($"/nfvo/v1/vims/{id}", Ct)))["location"]!["countryCode"]);
+
+        var bad = await Client.PostAsJsonAsync("/nfvo/v1/vims", new
+        {
+            name = "bad", vimType = VimTypes.OpenStack, interfaceInfo = new Dictionary<string, string> { ["endpoint"] = "https://keystone.example:5000/v3" },
+            location = new { countryCode = "Germany" },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("two-letter ISO 3166 code", (string?)(await Json(bad))["detail"]);
+
+        // Tacker's shape: extra.location, kept in extra as given.
+        var tacker = await RegisterTackerAsync(OpenStackVim(name: "munich").Replace("\"is_default\"",
+            "\"extra\": {\"location\": {\"countryCode\": \"DE\", \"civicAddressElement\": [{\"caType\": 1, \"caValue\": \"Bayern\"}]}}, \"is_default\""));
+        Assert.Equal("DE", (string?)tacker["extra"]!["location"]!["countryCode"]);
+        var mano = await Json(await Client.GetAsync($"/nfvo/v1/vims/{tacker["id"]}", Ct));
+        Assert.Equal("Bayern", (string?)mano["location"]!["civicAddressElement"]![0]!["caValue"]);
+    }
+
+    [Fact]
     public async Task Tacker_request_validation_answers_TackerError_as_tackerclient_expects()
     {
         await AssertTackerErrorAsync(await Client.PostAsync("/v1.0/vims", Body("""{"name": "x"}"""), Ct), HttpStatusCode.BadRequest, "HTTPBadRequest", "'vim'");

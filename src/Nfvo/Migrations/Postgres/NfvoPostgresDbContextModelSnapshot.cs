@@ -850,6 +850,9 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.Property<bool>("IsDefault")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Location")
+                        .HasColumnType("text");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -1126,6 +1129,40 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.HasKey("VnfPkgId", "Path");
 
                     b.ToTable("vnf_package_vnfd_files", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.VnfPlacementPin", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("VnfInstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("NsInstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("PinnedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("VimId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ZoneId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.HasKey("TenantId", "VnfInstanceId");
+
+                    b.HasIndex("TenantId", "NsInstanceId");
+
+                    b.ToTable("vnf_placement_pins", "nfvo");
                 });
 
             modelBuilder.Entity("Mano.Nfvo.NsDescriptorContent", b =>

@@ -840,6 +840,9 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.Property<bool>("IsDefault")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Location")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -1116,6 +1119,40 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.HasKey("VnfPkgId", "Path");
 
                     b.ToTable("vnf_package_vnfd_files", (string)null);
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.VnfPlacementPin", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VnfInstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NsInstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PinnedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VimId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ZoneId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TenantId", "VnfInstanceId");
+
+                    b.HasIndex("TenantId", "NsInstanceId");
+
+                    b.ToTable("vnf_placement_pins", (string)null);
                 });
 
             modelBuilder.Entity("Mano.Nfvo.NsDescriptorContent", b =>

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Mano.Nfvo.Migrations.Sqlite
 {
     [DbContext(typeof(NfvoSqliteDbContext))]
-    [Migration("20261128022225_NsLifecycleManagement")]
-    partial class NsLifecycleManagement
+    [Migration("20261128020446_NsPlacement")]
+    partial class NsPlacement
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -243,409 +243,6 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.ToTable("granted_resources", (string)null);
                 });
 
-            modelBuilder.Entity("Mano.Nfvo.NsDescriptor", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ArchiveSecurityOption")
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Artifacts")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Diagnostics")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EntryDefinitions")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ManifestPath")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NestedNsdInfoIds")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsdDesigner")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsdId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsdInvariantId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsdName")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsdOnboardingState")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsdOperationalState")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsdUsageState")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsdVersion")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OnboardingFailureDetails")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PnfdInfoIds")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SigningCertificate")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserDefinedData")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("VnfPkgIds")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("VnfdIds")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId", "CreatedAt");
-
-                    b.HasIndex("TenantId", "NsdId")
-                        .IsUnique();
-
-                    b.ToTable("ns_descriptors", (string)null);
-                });
-
-            modelBuilder.Entity("Mano.Nfvo.NsDescriptorContent", b =>
-                {
-                    b.Property<string>("NsdInfoId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<byte[]>("Content")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.Property<string>("ContentType")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Size")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UploadedAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("NsdInfoId");
-
-                    b.ToTable("ns_descriptor_contents", (string)null);
-                });
-
-            modelBuilder.Entity("Mano.Nfvo.NsDescriptorFile", b =>
-                {
-                    b.Property<string>("NsdInfoId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Path")
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT");
-
-                    b.Property<byte[]>("Content")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("NsdInfoId", "Path");
-
-                    b.ToTable("ns_descriptor_files", (string)null);
-                });
-
-            modelBuilder.Entity("Mano.Nfvo.NsInstanceRecord", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CurrentOpOccId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FlavourId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsInstanceDescription")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsInstanceName")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsInstantiationLevelId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsScaleStatus")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsState")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsdId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsdInfoId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SapInfo")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("VirtualLinks")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId", "CreatedAt");
-
-                    b.HasIndex("TenantId", "NsdInfoId");
-
-                    b.ToTable("ns_instances", (string)null);
-                });
-
-            modelBuilder.Entity("Mano.Nfvo.NsLcmOpOccRecord", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CancelMode")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Error")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("IsAutomaticInvocation")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("IsCancelPending")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LcmOperationType")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("LockedUntil")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsInstanceId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OperationParams")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OperationState")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Plan")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("StartTime")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("StateEnteredTime")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OperationState");
-
-                    b.HasIndex("TenantId", "NsInstanceId");
-
-                    b.ToTable("ns_lcm_op_occs", (string)null);
-                });
-
-            modelBuilder.Entity("Mano.Nfvo.NsLcmSubscriptionRecord", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Authentication")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CallbackUri")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Filter")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Verbosity")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId", "CreatedAt");
-
-                    b.ToTable("nslcm_subscriptions", (string)null);
-                });
-
-            modelBuilder.Entity("Mano.Nfvo.NsVnfInstanceRecord", b =>
-                {
-                    b.Property<string>("TenantId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("VnfInstanceId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NsInstanceId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("VimId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("VnfInstance")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("VnfProfileId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("VnfdId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ZoneId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("TenantId", "VnfInstanceId");
-
-                    b.HasIndex("TenantId", "NsInstanceId");
-
-                    b.ToTable("ns_vnf_instances", (string)null);
-                });
-
-            modelBuilder.Entity("Mano.Nfvo.NsdmSubscriptionRecord", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Authentication")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CallbackUri")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Filter")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId", "CreatedAt");
-
-                    b.ToTable("nsdm_subscriptions", (string)null);
-                });
-
             modelBuilder.Entity("Mano.Nfvo.PkgmSubscriptionRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -675,106 +272,6 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.ToTable("pkgm_subscriptions", (string)null);
-                });
-
-            modelBuilder.Entity("Mano.Nfvo.PnfDescriptor", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Diagnostics")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EntryDefinitions")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OnboardingFailureDetails")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PnfdId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PnfdInvariantId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PnfdName")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PnfdOnboardingState")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PnfdProvider")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PnfdUsageState")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PnfdVersion")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserDefinedData")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId", "CreatedAt");
-
-                    b.HasIndex("TenantId", "PnfdId")
-                        .IsUnique();
-
-                    b.ToTable("pnf_descriptors", (string)null);
-                });
-
-            modelBuilder.Entity("Mano.Nfvo.PnfDescriptorContent", b =>
-                {
-                    b.Property<string>("PnfdInfoId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<byte[]>("Content")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.Property<string>("ContentType")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Size")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UploadedAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("PnfdInfoId");
-
-                    b.ToTable("pnf_descriptor_contents", (string)null);
                 });
 
             modelBuilder.Entity("Mano.Nfvo.TenantQuota", b =>
@@ -842,6 +339,9 @@ namespace Mano.Nfvo.Migrations.Sqlite
 
                     b.Property<bool>("IsDefault")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Location")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -1121,31 +621,38 @@ namespace Mano.Nfvo.Migrations.Sqlite
                     b.ToTable("vnf_package_vnfd_files", (string)null);
                 });
 
-            modelBuilder.Entity("Mano.Nfvo.NsDescriptorContent", b =>
+            modelBuilder.Entity("Mano.Nfvo.VnfPlacementPin", b =>
                 {
-                    b.HasOne("Mano.Nfvo.NsDescriptor", null)
-                        .WithOne()
-                        .HasForeignKey("Mano.Nfvo.NsDescriptorContent", "NsdInfoId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
-            modelBuilder.Entity("Mano.Nfvo.NsDescriptorFile", b =>
-                {
-                    b.HasOne("Mano.Nfvo.NsDescriptor", null)
-                        .WithMany()
-                        .HasForeignKey("NsdInfoId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
+                    b.Property<string>("VnfInstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
-            modelBuilder.Entity("Mano.Nfvo.PnfDescriptorContent", b =>
-                {
-                    b.HasOne("Mano.Nfvo.PnfDescriptor", null)
-                        .WithOne()
-                        .HasForeignKey("Mano.Nfvo.PnfDescriptorContent", "PnfdInfoId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                    b.Property<string>("NsInstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PinnedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VimId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ZoneId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TenantId", "VnfInstanceId");
+
+                    b.HasIndex("TenantId", "NsInstanceId");
+
+                    b.ToTable("vnf_placement_pins", (string)null);
                 });
 
             modelBuilder.Entity("Mano.Nfvo.VnfPackageContent", b =>

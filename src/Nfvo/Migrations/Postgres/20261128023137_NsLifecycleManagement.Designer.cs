@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Mano.Nfvo.Migrations.Postgres
 {
     [DbContext(typeof(NfvoPostgresDbContext))]
-    [Migration("20261128022234_NsLifecycleManagement")]
+    [Migration("20261128023137_NsLifecycleManagement")]
     partial class NsLifecycleManagement
     {
         /// <inheritdoc />
@@ -853,6 +853,9 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.Property<bool>("IsDefault")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Location")
+                        .HasColumnType("text");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -1129,6 +1132,40 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.HasKey("VnfPkgId", "Path");
 
                     b.ToTable("vnf_package_vnfd_files", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.VnfPlacementPin", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("VnfInstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("NsInstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("PinnedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("VimId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ZoneId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.HasKey("TenantId", "VnfInstanceId");
+
+                    b.HasIndex("TenantId", "NsInstanceId");
+
+                    b.ToTable("vnf_placement_pins", "nfvo");
                 });
 
             modelBuilder.Entity("Mano.Nfvo.NsDescriptorContent", b =>
