@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Mano.Common;
 using Mano.VimAdapters;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Mano.Host;
 
@@ -11,6 +12,7 @@ namespace Mano.Host;
 ///
 ///   GET    /sandbox/v1                      what the sandbox is, zones, latency
 ///   GET    /sandbox/v1/resources            the caller's resources (?vnfInstanceId=)
+///   GET    /sandbox/v1/sfc_resources        the caller's simulated chain resources (port pairs, groups, flow classifiers, port chains)
 ///   GET    /sandbox/v1/external_networks    shared provider networks to use in extVirtualLinks
 ///   GET    /sandbox/v1/usage                the caller's usage and quota
 ///   GET    /sandbox/v1/faults               failure injection rules     (chaos testing)
@@ -37,6 +39,8 @@ public static class SandboxApi
             Latency = TimeSpan.FromMilliseconds(config.GetValue("Sandbox:LatencyMs", 0)),
         }));
         services.AddSingleton<IVimDriver>(sp => new SandboxVimDriver(sp.GetRequiredService<SandboxCloud>()));
+        services.AddSingleton<IVimChainDriver>(sp => new SandboxChainDriver(sp.GetRequiredService<SandboxCloud>()));
+        services.TryAddSingleton<VimChainDriverRegistry>();
         return services;
     }
 
@@ -63,6 +67,8 @@ public static class SandboxApi
         }, Json));
         api.MapGet("/resources", (string? vnfInstanceId, SandboxCloud cloud, TenantContext tenant) =>
             Results.Json(cloud.QueryResources(tenant.Required, vnfInstanceId), Json));
+        api.MapGet("/sfc_resources", (SandboxCloud cloud, TenantContext tenant) =>
+            Results.Json(cloud.QuerySfcResources(tenant.Required), Json));
         api.MapGet("/external_networks", (SandboxCloud cloud) =>
             Results.Json(cloud.QueryResources(ProviderTenant).Where(r => r.Kind == VimResourceKind.Network), Json));
         api.MapGet("/usage", (SandboxCloud cloud, TenantContext tenant) => Results.Json(cloud.GetUsage(tenant.Required), Json));

@@ -1,4 +1,5 @@
 using Mano.VimAdapters.OpenStack;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,9 @@ public static class OpenStackServiceCollectionExtensions
             sp.GetService<ILogger<OpenStackVimDriver>>(),
             sp.GetService<TimeProvider>()));
         services.AddSingleton<Mano.VimAdapters.IVimDriver>(sp => sp.GetRequiredService<OpenStackVimDriver>());
+        // networking-sfc chains for the NFVO, sharing the driver's Keystone token cache.
+        services.AddSingleton<Mano.VimAdapters.IVimChainDriver>(sp => new OpenStackChainDriver(sp.GetRequiredService<OpenStackVimDriver>()));
+        services.TryAddSingleton<Mano.VimAdapters.VimChainDriverRegistry>();
         return services;
     }
 }

@@ -15,7 +15,7 @@ namespace Mano.VimAdapters;
 /// knobs for the host's HTTP endpoints; no latency, no faults).
 /// </para>
 /// </summary>
-public sealed class SandboxCloud
+public sealed partial class SandboxCloud
 {
     public const string CloudName = "Mano sandbox VIM (simulated)";
     public const string DefaultZone = "sandbox-az-1";
@@ -682,6 +682,7 @@ public sealed class SandboxCloud
             NextMacIndex = _nextMacIndex,
             Quotas = new Dictionary<string, SandboxQuota>(_quotas, StringComparer.Ordinal),
             Resources = _byId.Values.OrderBy(e => e.Seq).ToList(),
+            SfcResources = _sfc.Count == 0 ? null : _sfc.Values.OrderBy(e => e.Seq).ToList(),
         };
         var temp = _statePath + ".tmp";
         try
@@ -758,7 +759,8 @@ public sealed class SandboxCloud
             if (!_byId.TryGetValue(e.ServerId!, out var server) || server.Kind != VimResourceKind.Compute)
                 e.ServerId = null; // the server is gone: detached
         }
-        _nextSeq = resources.Count == 0 ? 1 : resources.Max(e => e.Seq) + 1;
+        LoadSfc(path, state.SfcResources);
+        _nextSeq = Math.Max(resources.Count == 0 ? 1 : resources.Max(e => e.Seq) + 1, _sfc.Count == 0 ? 1 : _sfc.Values.Max(e => e.Seq) + 1);
         _nextCidrIndex = state.NextCidrIndex;
         _nextMacIndex = state.NextMacIndex;
     }

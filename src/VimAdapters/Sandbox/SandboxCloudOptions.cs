@@ -64,6 +64,17 @@ public static class SandboxOperations
     public const string StartServer = "start_server";
     public const string StopServer = "stop_server";
     public const string RebuildServer = "rebuild_server";
+    public const string CreatePortPair = "create_port_pair";
+    public const string DeletePortPair = "delete_port_pair";
+    public const string CreatePortPairGroup = "create_port_pair_group";
+    public const string UpdatePortPairGroup = "update_port_pair_group";
+    public const string DeletePortPairGroup = "delete_port_pair_group";
+    public const string CreateFlowClassifier = "create_flow_classifier";
+    public const string DeleteFlowClassifier = "delete_flow_classifier";
+    public const string CreatePortChain = "create_port_chain";
+    public const string UpdatePortChain = "update_port_chain";
+    public const string DeletePortChain = "delete_port_chain";
+    public const string ListSfcResources = "list_sfc_resources";
 
     /// <summary>A fault rule with this operation matches every call.</summary>
     public const string Any = "*";
@@ -73,6 +84,8 @@ public static class SandboxOperations
         CreateServer, DeleteServer, CreateNetwork, DeleteNetwork, CreateSubnet, DeleteSubnet,
         CreatePort, DeletePort, CreateVolume, DeleteVolume, ListResources, GetResource,
         StartServer, StopServer, RebuildServer,
+        CreatePortPair, DeletePortPair, CreatePortPairGroup, UpdatePortPairGroup, DeletePortPairGroup,
+        CreateFlowClassifier, DeleteFlowClassifier, CreatePortChain, UpdatePortChain, DeletePortChain, ListSfcResources,
     ];
 }
 

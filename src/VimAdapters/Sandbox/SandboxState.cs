@@ -59,6 +59,8 @@ internal sealed class SandboxState
     public long NextMacIndex { get; set; }
     public Dictionary<string, SandboxQuota>? Quotas { get; set; }
     public List<SandboxEntry>? Resources { get; set; }
+    /// <summary>Service function chain resources (port pairs, groups, flow classifiers, chains); absent in older files.</summary>
+    public List<SandboxSfcEntry>? SfcResources { get; set; }
 
     public static readonly JsonSerializerOptions Json = new()
     {
