@@ -110,6 +110,10 @@ public static class NsStepKind
     public const string VnfOpOccTask = "VNF_OP_OCC_TASK";
     /// <summary>DELETE /vnf_instances/{id} through the VNFM (synchronous, 204).</summary>
     public const string DeleteVnf = "DELETE_VNF";
+    /// <summary>Plan the NSD's VNFFG chains over the VNFs' current ports and ensure them on the VIM (IVimChainDriver).</summary>
+    public const string EnsureChains = "ENSURE_CHAINS";
+    /// <summary>Delete every chain of the NS instance on a VIM.</summary>
+    public const string DeleteChains = "DELETE_CHAINS";
 }
 
 public static class NsStepStatus

@@ -42,11 +42,19 @@ public sealed class NsLcmPlanner(NfvoDbContext db, INsdSource nsds, INsVnfPlacem
         return NsLcmPlans.Terminate(ns, nsd, request, await MembersAsync(ns.Id, ct), VirtualLinksOf(ns));
     }
 
-    public async Task<NsLcmPlan> ScaleAsync(NsInstanceRecord ns, ScaleNsRequest request, CancellationToken ct) =>
-        NsLcmPlans.Scale(ns, request, await MembersAsync(ns.Id, ct));
+    public async Task<NsLcmPlan> ScaleAsync(NsInstanceRecord ns, ScaleNsRequest request, CancellationToken ct)
+    {
+        var plan = NsLcmPlans.Scale(ns, request, await MembersAsync(ns.Id, ct));
+        NsLcmPlans.AddEnsureChains(plan, (await NsdOfAsync(ns, ct)).Nsd);
+        return plan;
+    }
 
-    public async Task<NsLcmPlan> HealAsync(NsInstanceRecord ns, HealNsRequest request, CancellationToken ct) =>
-        NsLcmPlans.Heal(ns, request, await MembersAsync(ns.Id, ct));
+    public async Task<NsLcmPlan> HealAsync(NsInstanceRecord ns, HealNsRequest request, CancellationToken ct)
+    {
+        var plan = NsLcmPlans.Heal(ns, request, await MembersAsync(ns.Id, ct));
+        NsLcmPlans.AddEnsureChains(plan, (await NsdOfAsync(ns, ct)).Nsd);
+        return plan;
+    }
 
     public async Task<NsLcmPlan> UpdateAsync(NsInstanceRecord ns, UpdateNsRequest request, CancellationToken ct) =>
         NsLcmPlans.Update(ns, request, await MembersAsync(ns.Id, ct));
@@ -197,17 +205,32 @@ public static class NsLcmPlans
             plan.Steps.Add(create);
             plan.Steps.Add(instantiate);
         }
+        AddEnsureChains(plan, nsd);
         return plan;
+    }
+
+    /// <summary>
+    /// Issue 6 item 5: once the VNFs of an operation are done, the NSD's chains are (re)planned over the VNFs' ports and
+    /// ensured on the VIM (scale and heal change ports: more port pairs, new port ids). Only when the NSD has NFPs.
+    /// </summary>
+    public static void AddEnsureChains(NsLcmPlan plan, Nsd nsd)
+    {
+        if (nsd.Nfps.Count == 0) return;
+        plan.Steps.Add(new NsPlanStep { Id = "ensure-chains", Kind = NsStepKind.EnsureChains, After = plan.Steps.Select(s => s.Id).ToList() });
     }
 
     public static NsLcmPlan Terminate(NsInstanceRecord ns, Nsd nsd, TerminateNsRequest request, IReadOnlyList<NsVnfMember> members, IReadOnlyList<NsVlState> vls)
     {
         if (request.TerminationTime is not null) throw new NotImplementedProblem("terminationTime (a scheduled termination) is not built yet in Mano; omit it to terminate now.");
         var plan = new NsLcmPlan { NsInstanceId = ns.Id, LcmOperationType = NsLcmOpType.Terminate };
+        // Chains go first: their port pairs name the VNFs' ports.
+        var chainSteps = nsd.Nfps.Count == 0 ? [] : members.Select(m => m.VimId).Concat(vls.Select(v => v.VimId)).Where(v => v is not null).Distinct()
+            .Select(vim => new NsPlanStep { Id = $"delete-chains@{vim}", Kind = NsStepKind.DeleteChains, VimId = vim }).ToList();
+        plan.Steps.AddRange(chainSteps);
         foreach (var m in members)
         {
             var data = request.TerminateVnfData?.FirstOrDefault(t => t.VnfInstanceId == m.VnfInstanceId);
-            var after = new List<string>();
+            var after = chainSteps.Select(c => c.Id).ToList();
             // Reverse dependency order: a VNF others depend on is terminated after them.
             foreach (var dep in nsd.Dependencies.Where(d => d.DependsOnId == m.VnfProfileId))
                 foreach (var other in members.Where(o => o.VnfProfileId == dep.DependentId && o.InstantiationState != InstantiationState.NotInstantiated))
@@ -225,13 +248,13 @@ public static class NsLcmPlans
                     }),
                 });
         }
-        var terminates = plan.Steps.Select(s => s.Id).ToList();
+        var terminates = plan.Steps.Where(s => s.Kind == NsStepKind.VnfOperation).Select(s => s.Id).ToList();
         foreach (var m in members)
             plan.Steps.Add(new NsPlanStep
             {
                 Id = $"delete:{m.VnfInstanceId}", Kind = NsStepKind.DeleteVnf, VnfInstanceId = m.VnfInstanceId, VnfProfileId = m.VnfProfileId,
                 VnfdId = m.VnfdId, VimId = m.VimId,
-                After = terminates.Contains($"terminate:{m.VnfInstanceId}") ? [$"terminate:{m.VnfInstanceId}"] : [],
+                After = terminates.Contains($"terminate:{m.VnfInstanceId}") ? [$"terminate:{m.VnfInstanceId}"] : chainSteps.Select(c => c.Id).ToList(),
             });
         var deletes = plan.Steps.Where(s => s.Kind == NsStepKind.DeleteVnf).Select(s => s.Id).ToList();
         foreach (var vim in vls.Select(v => v.VimId).Distinct())

@@ -27,6 +27,7 @@ public static class NsLcmRegistration
         services.AddSingleton<NsLcmNotifier>();
         services.AddScoped<NsLcmPlanner>();
         services.AddScoped<NsLcmRunner>();
+        services.AddScoped<NsChains>();
         services.AddScoped<NsLcmWatchdog>();
         services.AddHostedService<NsLcmWatchdogService>();
         services.TryAddScoped<INsVnfPlacement, PlannerPlacement>();

@@ -33,7 +33,7 @@ public sealed class NsLcmOptions
 /// in FAILED_TEMP with the step's error; rollback runs undo steps for only what this op created or changed.
 /// VNFs are driven ONLY through <see cref="INsVnfLcm"/> (the VNFM); the NFVO touches a VIM only for NS virtual links.
 /// </summary>
-public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnfPlacement placement, VimRegistry vims,
+public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnfPlacement placement, NsChains chains,
     IServiceProvider services, NsLcmNotifier notifier, NsLcmOptions options, ILogger<NsLcmRunner> logger)
 {
     public async Task RunAsync(string nsLcmOpOccId, CancellationToken ct)
@@ -120,6 +120,15 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
                 case NsStepKind.DeleteVnf: await DeleteVnfAsync(ns, step, ct); break;
                 case NsStepKind.VnfOperation: await VnfOperationAsync(ns, step, ct); break;
                 case NsStepKind.VnfOpOccTask: await VnfOpOccTaskAsync(ns, step, ct); break;
+                case NsStepKind.EnsureChains:
+                    await chains.EnsureAsync(ns, (await services.GetRequiredService<INsdSource>().FindAsync(ns.NsdInfoId, ct))?.Nsd
+                                                 ?? throw new UnprocessableProblem($"The NSD {ns.NsdInfoId} is not onboarded any more."), ct);
+                    step.Status = NsStepStatus.Done;
+                    break;
+                case NsStepKind.DeleteChains:
+                    await chains.DeleteAsync(ns, step.VimId!, ct);
+                    step.Status = NsStepStatus.Done;
+                    break;
                 default: Fail(step, Problem(500, $"Unknown step kind {step.Kind}.")); break;
             }
         }
@@ -141,12 +150,8 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
 
     private async Task<(IVimDriver Driver, DriverConnection Connection)> VimAsync(string? vimId, CancellationToken ct)
     {
-        var vim = (vimId is null ? null : await vims.FindForGrantAsync(vimId, ct))
-                  ?? throw new UnprocessableProblem($"VIM {vimId} is not registered for this tenant any more.");
-        var info = vims.ConnectionInfoFor(vim);
-        var driver = services.GetServices<IVimDriver>().FirstOrDefault(d => d.VimType == vim.VimType)
-                     ?? throw new UnprocessableProblem($"This NFVO process has no VIM driver for VIM type {vim.VimType} (NS virtual links are made by the NFVO).");
-        return (driver, new DriverConnection(vim.Id, vim.VimType, info.InterfaceInfo ?? new Dictionary<string, string>(), info.AccessInfo ?? new Dictionary<string, string>()));
+        var connection = await chains.ConnectionAsync(vimId, ct);
+        return (chains.Driver(connection), connection);
     }
 
     /// <summary>NS virtual links: networks the NFVO makes on the VIM, tagged with the NS instance (the driver's "instance").</summary>
@@ -456,6 +461,10 @@ public static class NsLcmRollback
                         Id = $"undo:{s.Id}", Kind = NsStepKind.DeleteVnf, VnfInstanceId = s.VnfInstanceId, VnfKey = s.VnfKey,
                         VnfProfileId = s.VnfProfileId, VnfdId = s.VnfdId, VimId = s.VimId,
                     });
+                    break;
+                case NsStepKind.EnsureChains when s.Status != NsStepStatus.Pending:
+                    foreach (var vim in plan.Steps.Where(x => x.VimId is not null).Select(x => x.VimId!).Distinct())
+                        Add(new NsPlanStep { Id = $"undo:{s.Id}@{vim}", Kind = NsStepKind.DeleteChains, VimId = vim });
                     break;
                 case NsStepKind.CreateNsVls when s.Status != NsStepStatus.Pending:
                     Add(new NsPlanStep { Id = $"undo:{s.Id}", Kind = NsStepKind.DeleteNsVls, VimId = s.VimId, VirtualLinkDescIds = s.VirtualLinkDescIds });

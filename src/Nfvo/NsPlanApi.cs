@@ -14,13 +14,16 @@ namespace Mano.Nfvo;
 ///   POST /ns_instances/{nsInstanceId}/update        dry run of SOL005 6.4.6 (body UpdateNsRequest)      -> 200 NsLcmPlan
 ///   POST /ns_instances/{nsInstanceId}/heal          dry run of SOL005 6.4.7 (body HealNsRequest)        -> 200 NsLcmPlan
 ///   POST /ns_instances/{nsInstanceId}/terminate     dry run of SOL005 6.4.8 (body TerminateNsRequest)   -> 200 NsLcmPlan
-///   GET  /ns_instances/{nsInstanceId}/chains        the chain plan and the VIM's actual chains          -> 501 (not built yet)
-///   POST /ns_instances/{nsInstanceId}/chains/trace  the path of a flow through the chains               -> 501 (not built yet)
+///   GET  /ns_instances/{nsInstanceId}/chains        the chain plan and the VIM's actual chains          -> 200 NsChainsView
+///   POST /ns_instances/{nsInstanceId}/chains/trace  the path of a flow (body FlowFiveTuple)             -> 200 ChainTrace
 /// A dry run takes the same body and applies the same validation as the SOL005 task, and returns the plan the engine
 /// would execute (the steps with their VNFs, VIMs and zones, the NS VLs, what could not be planned) without writing
 /// anything: it is the same NsLcmPlanner call, minus the op occ. The dedicated endpoint (rather than an additionalParams
 /// flag) keeps the SOL005 task's semantics (always 202 + an op occ) intact.
 /// </summary>
+/// <summary>The chain plan of an NS instance (over the VNFs' ports as last read) and the chains the VIMs hold for it.</summary>
+public sealed record NsChainsView(ChainPlan Plan, IReadOnlyList<Mano.VimAdapters.VimPortChain> Actual);
+
 public static class NsPlanApi
 {
     public static IEndpointRouteBuilder MapNsPlanApiV1(this IEndpointRouteBuilder app)
@@ -41,13 +44,18 @@ public static class NsPlanApi
             SolResults.Json(await planner.HealAsync(await NsLcmApi.Instantiated(db, nsInstanceId, "heal", ct), await http.ReadJsonAsync<HealNsRequest>(), ct)));
         api.MapPost("/ns_instances/{nsInstanceId}/terminate", async (string nsInstanceId, HttpRequest http, NfvoDbContext db, NsLcmPlanner planner, CancellationToken ct) =>
             SolResults.Json(await planner.TerminateAsync(await NsLcmApi.Instantiated(db, nsInstanceId, "terminate", ct), await http.ReadJsonAsync<TerminateNsRequest>(), ct)));
-        api.MapGet("/ns_instances/{nsInstanceId}/chains", () =>
+        api.MapGet("/ns_instances/{nsInstanceId}/chains", async (string nsInstanceId, NfvoDbContext db, NsLcmPlanner planner, NsChains chains, CancellationToken ct) =>
         {
-            throw new NotImplementedProblem("Service function chains (the chain plan of an NS instance) are not built yet in Mano.");
+            var ns = await NsLcmApi.FindInstance(db, nsInstanceId, ct);
+            var plan = await chains.PlanAsync(ns, (await planner.NsdOfAsync(ns, ct)).Nsd, refresh: false, ct);
+            return SolResults.Json(new NsChainsView(plan, await chains.ActualAsync(ns, ct)));
         });
-        api.MapPost("/ns_instances/{nsInstanceId}/chains/trace", () =>
+        api.MapPost("/ns_instances/{nsInstanceId}/chains/trace", async (string nsInstanceId, HttpRequest http, NfvoDbContext db, NsLcmPlanner planner, NsChains chains, CancellationToken ct) =>
         {
-            throw new NotImplementedProblem("Chain traces are not built yet in Mano.");
+            var flow = await http.ReadJsonAsync<FlowFiveTuple>();
+            var ns = await NsLcmApi.FindInstance(db, nsInstanceId, ct);
+            var plan = await chains.PlanAsync(ns, (await planner.NsdOfAsync(ns, ct)).Nsd, refresh: false, ct);
+            return SolResults.Json(ChainTracer.Trace(plan, await chains.ActualAsync(ns, ct), flow));
         });
         return app;
     }

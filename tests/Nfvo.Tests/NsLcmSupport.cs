@@ -45,15 +45,22 @@ public sealed class TestNsdSource : INsdSource
 /// <summary>
 /// A VNFM behind the <see cref="INsVnfLcm"/> seam that follows SOL003's resource rules in memory: create (201), one
 /// operation at a time per VNF (409), operations that run until their op occ has been read twice (so the engine has to
-/// wait and poll), retry/rollback on FAILED_TEMP only, delete only NOT_INSTANTIATED (409). <see cref="FailInstantiateOf"/>
-/// injects a failure: the instantiate of a VNF of that profile ends FAILED_TEMP with an error. Records every request.
+/// wait and poll), retry/rollback on FAILED_TEMP only, delete only NOT_INSTANTIATED (409). Its VNFCs have real ports in
+/// the sandbox VIM on the external networks the instantiate names (one VNFC per VNF, one more per SCALE_OUT step), and
+/// instantiatedVnfInfo reports them as Mano's VNFM does (extCpInfo, vnfcResourceInfo, extVirtualLinkInfo.extLinkPorts).
+/// <see cref="FailInstantiateOf"/> injects a failure: the instantiate of a VNF of that name ends FAILED_TEMP with an error.
 /// </summary>
-public sealed class SimulatedVnfm : INsVnfLcm
+public sealed class SimulatedVnfm(SandboxCloud sandbox) : INsVnfLcm
 {
+    private const string Tenant = "default";
+
     private sealed class Vnf
     {
         public required JsonObject Body { get; init; }
         public string? CurrentOp { get; set; }
+        public JsonArray ExtVirtualLinks { get; set; } = [];
+        public List<(string VnfcId, string CpdId, string LinkId, string NetworkId, VimResource Port)> Ports { get; } = [];
+        public int Vnfcs { get; set; }
     }
 
     private sealed class Op
@@ -64,10 +71,11 @@ public sealed class SimulatedVnfm : INsVnfLcm
         public string State { get; set; } = LcmOperationState.Processing;
         public int Reads { get; set; }
         public bool WillFail { get; set; }
+        public int Steps { get; init; } = 1;
         public JsonObject? Error { get; set; }
     }
 
-    private readonly object _gate = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, Vnf> _vnfs = [];
     private readonly Dictionary<string, Op> _ops = [];
 
@@ -77,12 +85,19 @@ public sealed class SimulatedVnfm : INsVnfLcm
 
     public IReadOnlyList<JsonObject> Instances
     {
-        get { lock (_gate) return _vnfs.Values.Select(v => v.Body.DeepClone().AsObject()).ToList(); }
+        get
+        {
+            _gate.Wait();
+            try { return _vnfs.Values.Select(v => v.Body.DeepClone().AsObject()).ToList(); }
+            finally { _gate.Release(); }
+        }
     }
 
-    public Task<VnfLcmResponse> SendAsync(string? vimId, VnfLcmRequest r, CancellationToken ct)
+    public async Task<VnfLcmResponse> SendAsync(string? vimId, VnfLcmRequest r, CancellationToken ct)
     {
-        lock (_gate) return Task.FromResult(Handle(r));
+        await _gate.WaitAsync(ct);
+        try { return await HandleAsync(r); }
+        finally { _gate.Release(); }
     }
 
     private static VnfLcmResponse Problem(int status, string detail) =>
@@ -90,7 +105,7 @@ public sealed class SimulatedVnfm : INsVnfLcm
 
     private string NameOf(string vnfInstanceId) => _vnfs.TryGetValue(vnfInstanceId, out var v) ? v.Body["vnfInstanceName"]?.GetValue<string>() ?? vnfInstanceId : vnfInstanceId;
 
-    private VnfLcmResponse Handle(VnfLcmRequest r)
+    private async Task<VnfLcmResponse> HandleAsync(VnfLcmRequest r)
     {
         switch (r.Operation)
         {
@@ -123,7 +138,7 @@ public sealed class SimulatedVnfm : INsVnfLcm
             {
                 if (!_ops.TryGetValue(r.VnfLcmOpOccId!, out var op)) return Problem(404, "no such op occ");
                 // An operation runs until it has been looked at twice: the NS engine must wait for it.
-                if (op.State == LcmOperationState.Processing && ++op.Reads >= 2) Finish(op);
+                if (op.State == LcmOperationState.Processing && ++op.Reads >= 2) await FinishAsync(op);
                 var body = new JsonObject { ["id"] = op.Id, ["operationState"] = op.State, ["vnfInstanceId"] = op.VnfInstanceId, ["operation"] = op.Operation };
                 if (op.Error is not null) body["error"] = op.Error.DeepClone();
                 return new VnfLcmResponse(200, body.ToJsonString());
@@ -136,6 +151,7 @@ public sealed class SimulatedVnfm : INsVnfLcm
                 Log.Enqueue($"{r.Operation} {op.Operation} {NameOf(op.VnfInstanceId)}");
                 if (r.Operation == VnfLcmOperations.Rollback)
                 {
+                    await SetVnfcsAsync(vnf, 0); // an instantiate's rollback leaves nothing in the VIM
                     op.State = LcmOperationState.RolledBack;
                     vnf.CurrentOp = null;
                 }
@@ -154,21 +170,28 @@ public sealed class SimulatedVnfm : INsVnfLcm
                 if (vnf.CurrentOp is not null) return Problem(409, $"VNF busy with {vnf.CurrentOp}");
                 var instantiated = vnf.Body["instantiationState"]!.GetValue<string>() == InstantiationState.Instantiated;
                 if (r.Operation == VnfLcmOperations.Instantiate == instantiated) return Problem(409, $"{r.Operation} in the wrong state");
+                var body = r.Body is null ? new JsonObject() : JsonNode.Parse(r.Body)!.AsObject();
                 var op = new Op
                 {
                     Id = Guid.NewGuid().ToString(), VnfInstanceId = vnf.Body["id"]!.GetValue<string>(), Operation = r.Operation,
                     WillFail = r.Operation == VnfLcmOperations.Instantiate && FailInstantiateOf is { } f && NameOf(r.VnfInstanceId!).Contains(f, StringComparison.Ordinal),
+                    Steps = (r.Operation == VnfLcmOperations.Scale ? body["numberOfSteps"]?.GetValue<int>() ?? 1 : 1) * (body["type"]?.GetValue<string>() == "SCALE_IN" ? -1 : 1),
                 };
                 _ops[op.Id] = op;
                 vnf.CurrentOp = op.Id;
-                if (r.Operation == VnfLcmOperations.Instantiate) Instantiations.Enqueue((op.VnfInstanceId, JsonNode.Parse(r.Body!)!.AsObject()));
+                if (r.Operation == VnfLcmOperations.Instantiate)
+                {
+                    Instantiations.Enqueue((op.VnfInstanceId, body));
+                    vnf.ExtVirtualLinks = body["extVirtualLinks"]?.DeepClone().AsArray() ?? [];
+                    await SetVnfcsAsync(vnf, 1); // the ports exist before the failure is reported, as in a real VIM
+                }
                 Log.Enqueue($"{r.Operation} {NameOf(op.VnfInstanceId)}");
                 return new VnfLcmResponse(202, null, op.Id);
             }
         }
     }
 
-    private void Finish(Op op)
+    private async Task FinishAsync(Op op)
     {
         var vnf = _vnfs[op.VnfInstanceId];
         if (op.WillFail)
@@ -178,19 +201,95 @@ public sealed class SimulatedVnfm : INsVnfLcm
             Log.Enqueue($"failed {op.Operation} {NameOf(op.VnfInstanceId)}");
             return;
         }
+        switch (op.Operation)
+        {
+            case VnfLcmOperations.Instantiate: vnf.Body["instantiationState"] = InstantiationState.Instantiated; break;
+            case VnfLcmOperations.Terminate:
+                await SetVnfcsAsync(vnf, 0);
+                vnf.Body["instantiationState"] = InstantiationState.NotInstantiated;
+                break;
+            case VnfLcmOperations.Scale: await SetVnfcsAsync(vnf, Math.Max(1, vnf.Vnfcs + op.Steps)); break;
+        }
         op.State = LcmOperationState.Completed;
         vnf.CurrentOp = null;
-        if (op.Operation == VnfLcmOperations.Instantiate) vnf.Body["instantiationState"] = InstantiationState.Instantiated;
-        if (op.Operation == VnfLcmOperations.Terminate) vnf.Body["instantiationState"] = InstantiationState.NotInstantiated;
         Log.Enqueue($"completed {op.Operation} {NameOf(op.VnfInstanceId)}");
+    }
+
+    /// <summary>Makes the VNF have <paramref name="count"/> VNFCs, each with one sandbox port per external CP, and reports them.</summary>
+    private async Task SetVnfcsAsync(Vnf vnf, int count)
+    {
+        var id = vnf.Body["id"]!.GetValue<string>();
+        while (vnf.Vnfcs < count)
+        {
+            var vnfcId = $"{id}-vnfc{vnf.Vnfcs}";
+            foreach (var link in vnf.ExtVirtualLinks)
+                foreach (var cp in link!["extCps"]!.AsArray())
+                {
+                    var network = link["resourceId"]!.GetValue<string>();
+                    var cpdId = cp!["cpdId"]!.GetValue<string>();
+                    var port = await sandbox.CreatePortAsync(Tenant, new SandboxPortSpec($"{vnfcId}-{cpdId}", network));
+                    vnf.Ports.Add((vnfcId, cpdId, link["id"]!.GetValue<string>(), network, port));
+                }
+            vnf.Vnfcs++;
+        }
+        while (vnf.Vnfcs > count)
+        {
+            var vnfcId = $"{id}-vnfc{vnf.Vnfcs - 1}";
+            foreach (var p in vnf.Ports.Where(p => p.VnfcId == vnfcId).ToList())
+            {
+                await sandbox.DeletePortAsync(Tenant, p.Port.ResourceId);
+                vnf.Ports.Remove(p);
+            }
+            vnf.Vnfcs--;
+        }
+        if (count == 0)
+        {
+            vnf.Body.Remove("instantiatedVnfInfo");
+            return;
+        }
+        var vnfcs = vnf.Ports.GroupBy(p => p.VnfcId).Select(g => (JsonNode)new JsonObject
+        {
+            ["id"] = g.Key, ["vduId"] = "VDU", ["computeResource"] = new JsonObject { ["resourceId"] = g.Key },
+            ["vnfcCpInfo"] = new JsonArray(g.Select(p => (JsonNode)new JsonObject { ["id"] = $"{p.VnfcId}-{p.CpdId}", ["cpdId"] = p.CpdId }).ToArray()),
+        }).ToArray();
+        var extCps = vnf.Ports.Select(p => (JsonNode)new JsonObject
+        {
+            ["id"] = $"ext-{p.VnfcId}-{p.CpdId}", ["cpdId"] = p.CpdId, ["cpConfigId"] = "default",
+            ["cpProtocolInfo"] = new JsonArray(new JsonObject
+            {
+                ["layerProtocol"] = "IP_OVER_ETHERNET",
+                ["ipOverEthernet"] = new JsonObject
+                {
+                    ["macAddress"] = p.Port.Attributes.GetValueOrDefault(VimAttributes.MacAddress),
+                    ["ipAddresses"] = new JsonArray(new JsonObject { ["type"] = "IPV4", ["addresses"] = new JsonArray(p.Port.Attributes.GetValueOrDefault(VimAttributes.IpAddress)), ["isDynamic"] = true }),
+                },
+            }),
+            ["associatedVnfcCpId"] = $"{p.VnfcId}-{p.CpdId}",
+        }).ToArray();
+        var links = vnf.Ports.GroupBy(p => (p.LinkId, p.NetworkId)).Select(g => (JsonNode)new JsonObject
+        {
+            ["id"] = g.Key.LinkId, ["resourceHandle"] = new JsonObject { ["resourceId"] = g.Key.NetworkId },
+            ["extLinkPorts"] = new JsonArray(g.Select(p => (JsonNode)new JsonObject
+            {
+                ["id"] = $"{p.Port.ResourceId}-elp", ["resourceHandle"] = new JsonObject { ["resourceId"] = p.Port.ResourceId },
+                ["cpInstanceId"] = $"ext-{p.VnfcId}-{p.CpdId}",
+            }).ToArray()),
+        }).ToArray();
+        vnf.Body["instantiatedVnfInfo"] = new JsonObject
+        {
+            ["flavourId"] = "default", ["vnfState"] = "STARTED",
+            ["extCpInfo"] = new JsonArray(extCps), ["vnfcResourceInfo"] = new JsonArray(vnfcs), ["extVirtualLinkInfo"] = new JsonArray(links),
+        };
     }
 }
 
 /// <summary>The NFVO test host with NS LCM's seams bound: the test NSD, the simulated VNFM, and the sandbox VIM for NS virtual links.</summary>
-public abstract class NsLcmTestHost(bool postgres) : NfvoTestHost(postgres)
+public abstract class NsLcmTestHost : NfvoTestHost
 {
-    public SimulatedVnfm Vnfm { get; } = new();
+    protected NsLcmTestHost(bool postgres) : base(postgres) => Vnfm = new SimulatedVnfm(Sandbox);
+
     public SandboxCloud Sandbox { get; } = new();
+    public SimulatedVnfm Vnfm { get; }
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraConfiguration =>
         [new("Nfvo:NsLcm:WatchdogSeconds", "0.2")];
@@ -200,6 +299,7 @@ public abstract class NsLcmTestHost(bool postgres) : NfvoTestHost(postgres)
         services.AddScoped<INsdSource, TestNsdSource>();
         services.AddSingleton<INsVnfLcm>(Vnfm);
         services.AddSingleton<IVimDriver>(new SandboxVimDriver(Sandbox));
+        services.AddSingleton<IVimChainDriver>(new SandboxChainDriver(Sandbox));
     }
 }
 

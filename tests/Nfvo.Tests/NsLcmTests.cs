@@ -248,7 +248,7 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
         var dry = await _http.PostAsJsonAsync($"/nsplan/v1/ns_instances/{nsId}/instantiate", new { nsFlavourId = "default" }, ct);
         Assert.Equal(HttpStatusCode.OK, dry.StatusCode);
         var planned = JsonNode.Parse(await dry.Content.ReadAsStringAsync(ct))!.AsObject();
-        Assert.Equal(7, planned["steps"]!.AsArray().Count); // NS VLs + create and instantiate of 3 VNFs
+        Assert.Equal(8, planned["steps"]!.AsArray().Count); // NS VLs + create and instantiate of 3 VNFs + the chains
         Assert.All(planned["steps"]!.AsArray(), s => Assert.Equal("PENDING", s!["status"]!.GetValue<string>()));
         await using (var scope = host.Services.CreateAsyncScope())
         {
@@ -290,6 +290,25 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
         Assert.True(log.IndexOf("completed instantiate shop-VNF_FW-0") < log.IndexOf("instantiate shop-VNF_WEB-0"), string.Join("\n", log));
 
         var fw = vnfs.Single(v => v!["vnfInstanceName"]!.GetValue<string>() == "shop-VNF_FW-0")!["id"]!.GetValue<string>();
+        var lb = vnfs.Single(v => v!["vnfInstanceName"]!.GetValue<string>() == "shop-VNF_LB-0")!["id"]!.GetValue<string>();
+
+        // The VNFFG's NFP is a chain on the sandbox: SAP -> LB -> FW, one port pair per VNFC.
+        var chains = JsonNode.Parse(await _http.GetStringAsync($"/nsplan/v1/ns_instances/{nsId}/chains", ct))!.AsObject();
+        Assert.Empty(chains["plan"]!["problems"]!.AsArray());
+        var path = Assert.Single(chains["plan"]!["paths"]!.AsArray())!;
+        Assert.Equal([lb, fw], path["hops"]!.AsArray().Select(h => h!["portPairs"]![0]!["vnfInstanceId"]!.GetValue<string>()));
+        var actual = Assert.Single(chains["actual"]!.AsArray())!;
+        Assert.Equal(2, actual["portPairGroups"]!.AsArray().Count);
+        var trace = await _http.PostAsJsonAsync($"/nsplan/v1/ns_instances/{nsId}/chains/trace",
+            new { sourceIp = "10.10.0.7", destinationIp = "192.0.2.10", protocol = "tcp", sourcePort = 40000, destinationPort = 80 }, ct);
+        Assert.Equal(HttpStatusCode.OK, trace.StatusCode);
+        var traced = JsonNode.Parse(await trace.Content.ReadAsStringAsync(ct))!.AsObject();
+        Assert.True(traced["matched"]!.GetValue<bool>(), traced.ToJsonString());
+        Assert.Equal([lb, fw], traced["hops"]!.AsArray().Where(h => h!["vnfInstanceId"] is not null).Select(h => h!["vnfInstanceId"]!.GetValue<string>()));
+        var miss = await _http.PostAsJsonAsync($"/nsplan/v1/ns_instances/{nsId}/chains/trace",
+            new { sourceIp = "10.10.0.7", destinationIp = "192.0.2.10", protocol = "udp", sourcePort = 40000, destinationPort = 53 }, ct);
+        Assert.False(JsonNode.Parse(await miss.Content.ReadAsStringAsync(ct))!["matched"]!.GetValue<bool>());
+
         var dryScale = await _http.PostAsJsonAsync($"/nsplan/v1/ns_instances/{nsId}/scale", new
         {
             scaleType = "SCALE_VNF",
@@ -303,6 +322,10 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
         }), "COMPLETED", "FAILED_TEMP");
         Assert.Equal("COMPLETED", op["operationState"]!.GetValue<string>());
         Assert.Contains($"completed scale shop-VNF_FW-0", host.Vnfm.Log);
+        // The chain follows the scale-out: the FW hop now shares the load over two port pairs.
+        chains = JsonNode.Parse(await _http.GetStringAsync($"/nsplan/v1/ns_instances/{nsId}/chains", ct))!.AsObject();
+        var fwGroup = Assert.Single(chains["actual"]!.AsArray())!["portPairGroups"]!.AsArray()[1]!;
+        Assert.Equal(2, fwGroup["portPairs"]!.AsArray().Count);
 
         op = await WaitForAsync(await StartAsync(nsId, "heal", new { healVnfData = new[] { new { vnfInstanceId = web, cause = "test" } } }), "COMPLETED", "FAILED_TEMP");
         Assert.Equal("COMPLETED", op["operationState"]!.GetValue<string>());
@@ -317,6 +340,8 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
         Assert.Null(ns["vnfInstance"]);
         Assert.Empty(NsNetworks(nsId));
         Assert.DoesNotContain(host.Vnfm.Instances, v => v["metadata"]?["nsInstanceId"]?.GetValue<string>() == nsId);
+        Assert.Empty(await host.Services.GetRequiredService<IEnumerable<IVimChainDriver>>().Single()
+            .ListPortChainsAsync(new Mano.VimAdapters.VimConnectionInfo("sandbox", VimTypes.Sandbox, new Dictionary<string, string>(), new Dictionary<string, string>()), "default", nsId, ct));
 
         Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
@@ -373,7 +398,8 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
         var notBuilt = await _http.PostAsJsonAsync("/nslcm/v2/ns_lcm_op_occs/x/continue", new { }, ct);
         Assert.Equal(HttpStatusCode.NotImplemented, notBuilt.StatusCode);
         Assert.Equal("application/problem+json", notBuilt.Content.Headers.ContentType!.MediaType);
-        Assert.Equal(HttpStatusCode.NotImplemented, (await _http.GetAsync($"/nsplan/v1/ns_instances/{nsId}/chains", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/nsplan/v1/ns_instances/nope/chains", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotImplemented, await Post($"/nslcm/v2/ns_instances/{nsId}/instantiate", new { nsFlavourId = "default", vnfInstanceData = new[] { new { vnfInstanceId = "x", vnfProfileId = "VNF_LB" } } }));
 
         // SOL013 filter and selectors on the list.
         var list = await _http.GetStringAsync($"/nslcm/v2/ns_instances?filter=(eq,nsInstanceName,checks)", ct);
