@@ -75,6 +75,7 @@ public static class NfvoRegistration
         services.AddNfvoGrants(config); // GrantsApi.cs
         services.AddNsLcm(config); // NsLcmRegistration.cs: SOL005 NS LCM
         services.AddNsdManagement(); // NsdManagementApi.cs: NSD / PNFD onboarding, notifications, NsdCatalog
+        services.AddVnfLcmClients(config); // VnfLcmClients.cs: VNF LCM through Mano's VNFM (bus) or external VNFMs (REST)
         return services;
     }
 
@@ -90,6 +91,7 @@ public static class NfvoRegistration
         bus.AddNsLcmConsumers(); // NsLcmRegistration.cs
         bus.AddConsumer<OnboardNsdConsumer>();
         bus.AddConsumer<OnboardPnfdConsumer>();
+        bus.AddRequestClient<Mano.Contracts.Messages.VnfLcmRequest>(); // VnfLcmClients.cs
     }
 
     /// <summary>The NFVO's HTTP APIs: SOL005 VNF package management (/vnfpkgm/v2) and the VIM registry (/nfvo/v1/vims).</summary>
@@ -102,6 +104,7 @@ public static class NfvoRegistration
         app.MapNsLcmApiV2();
         app.MapNsPlanApiV1();
         app.MapNsdManagementApiV2();
+        app.MapVnfLcmNotificationsApi(); // VnfLcmClients.cs
         return app;
     }
 

@@ -35,6 +35,12 @@ public interface INsVnfLcm
     Task<VnfLcmResponse> SendAsync(string? vimId, VnfLcmRequest request, CancellationToken ct);
 }
 
+/// <summary>The VNFM clients (vnfm-bus's VnfLcmClients): Mano's own VNFM over the bus, or the external SOL003 VNFM a VIM is assigned to.</summary>
+public sealed class VnfLcmClientsVnfLcm(VnfLcmClients clients) : INsVnfLcm
+{
+    public Task<VnfLcmResponse> SendAsync(string? vimId, VnfLcmRequest request, CancellationToken ct) => clients.For(vimId).SendAsync(request, ct);
+}
+
 /// <summary>One VNF to place: its VNF profile and VNFD, and the location constraints of the request.</summary>
 public sealed record NsVnfToPlace(string VnfKey, string VnfProfileId, string VnfdId, System.Text.Json.Nodes.JsonObject? LocationConstraints);
 

@@ -32,7 +32,7 @@ public static class NsLcmRegistration
         services.AddHostedService<NsLcmWatchdogService>();
         services.TryAddScoped<INsVnfPlacement, PlannerPlacement>();
         services.TryAddScoped<INsdSource, NsdCatalogSource>();
-        services.TryAddScoped<INsVnfLcm, NoVnfLcm>();
+        services.TryAddScoped<INsVnfLcm, VnfLcmClientsVnfLcm>();
         return services;
     }
 
@@ -41,17 +41,6 @@ public static class NsLcmRegistration
         bus.AddConsumer<ExecuteNsLcmOperationConsumer>();
         bus.AddConsumer<VnfLcmOperationOccurrenceChangedConsumer>();
     }
-}
-
-/// <summary>No VNFM client in this build: every request is answered 503, so an NS op that needs a VNF ends FAILED_TEMP saying why.</summary>
-public sealed class NoVnfLcm : INsVnfLcm
-{
-    public Task<VnfLcmResponse> SendAsync(string? vimId, VnfLcmRequest request, CancellationToken ct) =>
-        Task.FromResult(new VnfLcmResponse(503, SolJson.Serialize(new Contracts.ProblemDetails
-        {
-            Status = 503, Title = "Service Unavailable",
-            Detail = "This NFVO has no VNFM client configured (VnfLcmClients), so it cannot drive VNF LCM.",
-        })));
 }
 
 /// <summary>Re-drives in-flight NS ops (all tenants) whose worker lease is free: the VNF ops they wait on are re-read.</summary>

@@ -1,5 +1,6 @@
 using Mano.Common;
 using Mano.Contracts;
+using Mano.Contracts.Messages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Mano.Vnfm;
@@ -25,6 +26,8 @@ public sealed class VnfmOptions
 /// <summary>
 /// Queues SOL003 5.5.2.17 VnfLcmOperationOccurrenceNotification for every matching subscription (5.5.3.12 filter),
 /// in the caller's DbContext: the notification commits with the state change it reports, or not at all.
+/// The same moments also put one <see cref="VnfLcmOperationOccurrenceChanged"/> bus event in the outbox, whatever the
+/// subscriptions: the NFVO's NS LCM follows Mano's VNFM through it (issue 6).
 /// </summary>
 public sealed class LcmNotifier(VnfmOptions options)
 {
@@ -35,6 +38,9 @@ public sealed class LcmNotifier(VnfmOptions options)
     /// <summary>SOL003 5.5.2.18/5.5.2.19: VnfIdentifierCreationNotification or VnfIdentifierDeletionNotification, queued in the caller's unit of work.</summary>
     public async Task QueueIdentifierAsync(VnfmDbContext db, VnfInstanceRecord instance, string notificationType, CancellationToken ct)
     {
+        // The bus event first: it does not depend on subscriptions (VnfIdentifierEvent "CREATED" / "DELETED").
+        db.AddOutboxMessage(new VnfLcmOperationOccurrenceChanged(instance.TenantId, instance.Id, null,
+            notificationType == CreationNotification ? "CREATED" : "DELETED"));
         var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => s.TenantId == instance.TenantId).ToListAsync(ct);
         var now = DateTime.UtcNow;
         foreach (var s in subscriptions)
@@ -70,38 +76,16 @@ public sealed class LcmNotifier(VnfmOptions options)
 
     public async Task QueueAsync(VnfmDbContext db, VnfLcmOpOccRecord op, VnfInstanceRecord instance, CancellationToken ct)
     {
-        var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => s.TenantId == op.TenantId).ToListAsync(ct);
         var now = DateTime.UtcNow;
+        // The bus event: FULL, for every change, in the same transaction as the change (no subscription: subscriptionId
+        // is empty and the subscription link names the subscriptions collection).
+        db.AddOutboxMessage(new VnfLcmOperationOccurrenceChanged(op.TenantId, op.VnfInstanceId, Build(op, now, null, full: true)));
+        var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => s.TenantId == op.TenantId).ToListAsync(ct);
         foreach (var s in subscriptions)
         {
             var filter = s.Filter is null ? null : SolJson.Deserialize<LifecycleChangeNotificationsFilter>(s.Filter);
             if (!Matches(filter, op, instance)) continue;
-            var full = s.Verbosity != "SHORT";
-            var changes = full && op.ResourceChanges is not null ? SolJson.Deserialize<ResourceChanges>(op.ResourceChanges) : null;
-            var notification = new VnfLcmOperationOccurrenceNotification
-            {
-                Id = Guid.NewGuid().ToString(),
-                SubscriptionId = s.Id,
-                TimeStamp = now,
-                NotificationStatus = LcmStateMachine.NotificationStatus(op.OperationState),
-                OperationState = op.OperationState,
-                VnfInstanceId = op.VnfInstanceId,
-                Operation = op.Operation,
-                IsAutomaticInvocation = op.IsAutomaticInvocation,
-                Verbosity = s.Verbosity,
-                VnfLcmOpOccId = op.Id,
-                AffectedVnfcs = changes?.AffectedVnfcs,
-                AffectedVirtualLinks = changes?.AffectedVirtualLinks,
-                AffectedVirtualStorages = changes?.AffectedVirtualStorages,
-                ChangedInfo = full && op.ChangedInfo is not null && op.Operation == LcmOperationType.ModifyInfo ? SolJson.Deserialize<VnfInfoModifications>(op.ChangedInfo) : null,
-                ModificationsTriggeredByVnfPkgChange = full && op.ChangedInfo is not null && op.Operation == LcmOperationType.ChangeVnfpkg ? SolJson.Deserialize<ModificationsTriggeredByVnfPkgChange>(op.ChangedInfo) : null,
-                ChangedExtConnectivity = full && op.ChangedExtConnectivity is not null ? SolJson.Deserialize<List<ExtVirtualLinkInfo>>(op.ChangedExtConnectivity) : null,
-                Error = op.Error is null ? null : SolJson.Deserialize<ProblemDetails>(op.Error),
-                Links = new LccnLinks(
-                    new NotificationLink($"{options.ApiRoot}/vnflcm/v2/vnf_instances/{op.VnfInstanceId}"),
-                    new NotificationLink($"{options.ApiRoot}/vnflcm/v2/subscriptions/{s.Id}"),
-                    new NotificationLink($"{options.ApiRoot}/vnflcm/v2/vnf_lcm_op_occs/{op.Id}")),
-            };
+            var notification = Build(op, now, s.Id, full: s.Verbosity != "SHORT");
             db.NotificationDeliveries.Add(new NotificationDelivery
             {
                 TenantId = op.TenantId,
@@ -114,6 +98,36 @@ public sealed class LcmNotifier(VnfmOptions options)
                 NextAttemptAt = now,
             });
         }
+    }
+
+    /// <summary>SOL003 5.5.2.17 VnfLcmOperationOccurrenceNotification of the op's current state (SHORT omits the changes).</summary>
+    private VnfLcmOperationOccurrenceNotification Build(VnfLcmOpOccRecord op, DateTime now, string? subscriptionId, bool full)
+    {
+        var changes = full && op.ResourceChanges is not null ? SolJson.Deserialize<ResourceChanges>(op.ResourceChanges) : null;
+        return new VnfLcmOperationOccurrenceNotification
+        {
+            Id = Guid.NewGuid().ToString(),
+            SubscriptionId = subscriptionId ?? "",
+            TimeStamp = now,
+            NotificationStatus = LcmStateMachine.NotificationStatus(op.OperationState),
+            OperationState = op.OperationState,
+            VnfInstanceId = op.VnfInstanceId,
+            Operation = op.Operation,
+            IsAutomaticInvocation = op.IsAutomaticInvocation,
+            Verbosity = full ? "FULL" : "SHORT",
+            VnfLcmOpOccId = op.Id,
+            AffectedVnfcs = changes?.AffectedVnfcs,
+            AffectedVirtualLinks = changes?.AffectedVirtualLinks,
+            AffectedVirtualStorages = changes?.AffectedVirtualStorages,
+            ChangedInfo = full && op.ChangedInfo is not null && op.Operation == LcmOperationType.ModifyInfo ? SolJson.Deserialize<VnfInfoModifications>(op.ChangedInfo) : null,
+            ModificationsTriggeredByVnfPkgChange = full && op.ChangedInfo is not null && op.Operation == LcmOperationType.ChangeVnfpkg ? SolJson.Deserialize<ModificationsTriggeredByVnfPkgChange>(op.ChangedInfo) : null,
+            ChangedExtConnectivity = full && op.ChangedExtConnectivity is not null ? SolJson.Deserialize<List<ExtVirtualLinkInfo>>(op.ChangedExtConnectivity) : null,
+            Error = op.Error is null ? null : SolJson.Deserialize<ProblemDetails>(op.Error),
+            Links = new LccnLinks(
+                new NotificationLink($"{options.ApiRoot}/vnflcm/v2/vnf_instances/{op.VnfInstanceId}"),
+                new NotificationLink(subscriptionId is null ? $"{options.ApiRoot}/vnflcm/v2/subscriptions" : $"{options.ApiRoot}/vnflcm/v2/subscriptions/{subscriptionId}"),
+                new NotificationLink($"{options.ApiRoot}/vnflcm/v2/vnf_lcm_op_occs/{op.Id}")),
+        };
     }
 
     public static bool Matches(LifecycleChangeNotificationsFilter? filter, VnfLcmOpOccRecord op, VnfInstanceRecord instance)

@@ -77,6 +77,33 @@ public static class VnfLcmApi
         return app;
     }
 
+    /// <summary>
+    /// The handler of each SOL003 request the NFVO can send over the bus (<see cref="VnfLcmRequest"/>; method and path in
+    /// <see cref="VnfLcmRoutes"/>): the very handlers of the routes above, so that <see cref="VnfLcmRequestConsumer"/>
+    /// runs exactly the REST path's code (validation, status codes, bodies, problems).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, Delegate> BusHandlers = new Dictionary<string, Delegate>
+    {
+        [VnfLcmOperations.Create] = CreateVnfInstance,
+        [VnfLcmOperations.Read] = GetVnfInstance,
+        [VnfLcmOperations.Modify] = Modify,
+        [VnfLcmOperations.Delete] = DeleteVnfInstance,
+        [VnfLcmOperations.Instantiate] = Instantiate,
+        [VnfLcmOperations.Scale] = Scale,
+        [VnfLcmOperations.ScaleToLevel] = ScaleToLevel,
+        [VnfLcmOperations.ChangeFlavour] = ChangeFlavour,
+        [VnfLcmOperations.Terminate] = Terminate,
+        [VnfLcmOperations.Heal] = Heal,
+        [VnfLcmOperations.Operate] = Operate,
+        [VnfLcmOperations.ChangeExtConn] = ChangeExtConn,
+        [VnfLcmOperations.ChangeVnfpkg] = ChangeVnfpkg,
+        [VnfLcmOperations.ReadOpOcc] = GetOpOcc,
+        [VnfLcmOperations.Retry] = Retry,
+        [VnfLcmOperations.Rollback] = Rollback,
+        [VnfLcmOperations.Fail] = Fail,
+        [VnfLcmOperations.Cancel] = Cancel,
+    };
+
     private static Delegate NotBuilt(string what) => () =>
     {
         throw new NotImplementedProblem($"{what} is not built yet in Mano.");

@@ -28,6 +28,7 @@ public static class VnfmRegistration
         services.AddSingleton<VnfdCatalog>();
         services.AddGrantClients(config);
         services.AddSingleton<LcmNotifier>();
+        services.AddSingleton<VnfLcmRequestExecutor>(); // VnfLcmRequestConsumer.cs: SOL003 requests over the bus
         services.AddScoped<LcmOperationRunner>();
         services.AddScoped<LcmWatchdog>();
         services.AddScoped<VimResync>(); // VimResync.cs: VIM drift (ADR-0008)
@@ -43,6 +44,7 @@ public static class VnfmRegistration
     public static void AddVnfmConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<ExecuteVnfLcmOperationConsumer>();
+        bus.AddConsumer<VnfLcmRequestConsumer>();
         bus.AddRequestClient<RequestGrant>();
     }
 
