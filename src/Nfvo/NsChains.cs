@@ -13,8 +13,21 @@ namespace Mano.Nfvo;
 /// VNFM's VnfInstance, instantiatedVnfInfo), the chain plan over them (ChainPlanner), the chains on the VIM
 /// (IVimChainDriver), and the VIM connection of a VIM for the NFVO's own VIM work (NS VLs, chains).
 /// </summary>
-public sealed class NsChains(NfvoDbContext db, INsVnfLcm vnfm, VimRegistry vims, IServiceProvider services)
+public sealed class NsChains(NfvoDbContext db, INsVnfLcm vnfm, VimRegistry vims, GrantSizer vnfds, IServiceProvider services)
 {
+    /// <summary>
+    /// The NSD names a VNF's external CP by the VNF node's requirement (SOL001: the VNFD's substitution_mappings
+    /// requirement, e.g. "virtual_link_external"); the VNFM by the VNFD's CP id (VnfExtCp.CpdId, e.g. "CP1"). These map
+    /// one to the other through the VNFD (onboarded in this NFVO); a name the VNFD does not know stays as it is.
+    /// </summary>
+    public async Task<(Func<string, string> ToVnfd, Func<string, string> ToNsd)> CpdNamesAsync(string vnfdId, CancellationToken ct)
+    {
+        var vnfd = await vnfds.LoadAsync(db, vnfdId, ct);
+        var extCps = vnfd?.Flavours.SelectMany(f => f.ExtCps).Where(e => !string.IsNullOrEmpty(e.ExternalRequirement)).ToList() ?? [];
+        return (n => extCps.FirstOrDefault(e => e.ExternalRequirement == n)?.CpdId ?? n,
+                n => extCps.FirstOrDefault(e => e.CpdId == n)?.ExternalRequirement ?? n);
+    }
+
     public async Task<DriverConnection> ConnectionAsync(string? vimId, CancellationToken ct)
     {
         var vim = (vimId is null ? null : await vims.FindForGrantAsync(vimId, ct))
@@ -44,7 +57,9 @@ public sealed class NsChains(NfvoDbContext db, INsVnfLcm vnfm, VimRegistry vims,
                 if (response.StatusCode == 200 && response.Body is not null) m.VnfInstance = response.Body;
             }
             var info = m.VnfInstance is null ? null : JsonNode.Parse(m.VnfInstance)?["instantiatedVnfInfo"] as JsonObject;
-            result.Add(new VnfChainPorts(m.VnfProfileId, m.VnfInstanceId, m.VimId ?? "", info is null ? [] : Ports(info)));
+            var (_, toNsd) = await CpdNamesAsync(m.VnfdId, ct);
+            result.Add(new VnfChainPorts(m.VnfProfileId, m.VnfInstanceId, m.VimId ?? "",
+                info is null ? [] : Ports(info).Select(p => p with { CpdId = toNsd(p.CpdId) }).ToList()));
         }
         return result;
     }
@@ -81,17 +96,22 @@ public sealed class NsChains(NfvoDbContext db, INsVnfLcm vnfm, VimRegistry vims,
     public async Task<ChainPlan> PlanAsync(NsInstanceRecord ns, Mano.Tosca.Nsd nsd, bool refresh, CancellationToken ct) =>
         ChainPlanner.Plan(ns.Id, nsd, await PortsAsync(ns, refresh, ct));
 
-    /// <summary>Ensures every planned chain on its VIM; a plan with problems is not realised (the problems are the error).</summary>
-    public async Task<ChainPlan> EnsureAsync(NsInstanceRecord ns, Mano.Tosca.Nsd nsd, CancellationToken ct)
+    /// <summary>
+    /// Ensures every planned chain that has hops on its VIM. What cannot be realised (the plan's problems) is returned as
+    /// warnings, not thrown: the NS's VNFs are in service either way, and the chain plan (GET /nsplan/v1/.../chains) shows why.
+    /// </summary>
+    public async Task<(ChainPlan Plan, IReadOnlyList<string> Warnings)> EnsureAsync(NsInstanceRecord ns, Mano.Tosca.Nsd nsd, CancellationToken ct)
     {
-        var plan = await PlanAsync(ns, nsd, refresh: true, ct);
-        if (!plan.Succeeded) throw new UnprocessableProblem($"The chains of NS instance {ns.Id} cannot be realised: {string.Join(" ", plan.Problems)}");
+        var ports = await PortsAsync(ns, refresh: true, ct);
+        var plan = ChainPlanner.Plan(ns.Id, nsd, ports);
+        var warnings = plan.Problems.Select(p => $"Service function chain not realised: {p} (the VNFs' external CP ports: "
+            + string.Join("; ", ports.Select(v => $"{v.VnfProfileId}: [{string.Join(", ", v.Ports.Select(x => x.CpdId))}]")) + ")").ToList();
         foreach (var path in plan.Paths.Where(p => p.VimId is not null && p.Hops.Count > 0))
         {
             var vim = await ConnectionAsync(path.VimId, ct);
             await ChainDriver(vim).EnsurePortChainAsync(vim, ChainPlanner.ToVim(ns.TenantId, path), ct);
         }
-        return plan;
+        return (plan, warnings);
     }
 
     public async Task DeleteAsync(NsInstanceRecord ns, string vimId, CancellationToken ct)

@@ -453,6 +453,7 @@ public static class NsLcmApi
             CancelMode = r.IsCancelPending ? r.CancelMode : null,
             Error = r.Error is null ? null : SolJson.Deserialize<ProblemDetails>(r.Error),
             ResourceChanges = NsLcmResults.ResourceChanges(r),
+            Warnings = SolJson.Deserialize<NsLcmPlan>(r.Plan).Warnings is { Count: > 0 } w ? w : null,
             Links = new NsLcmOpOccLinks
             {
                 Self = new Link(self),

@@ -121,8 +121,9 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
                 case NsStepKind.VnfOperation: await VnfOperationAsync(ns, step, ct); break;
                 case NsStepKind.VnfOpOccTask: await VnfOpOccTaskAsync(ns, step, ct); break;
                 case NsStepKind.EnsureChains:
-                    await chains.EnsureAsync(ns, (await services.GetRequiredService<INsdSource>().FindAsync(ns.NsdInfoId, ct))?.Nsd
+                    var (_, warnings) = await chains.EnsureAsync(ns, (await services.GetRequiredService<INsdSource>().FindAsync(ns.NsdInfoId, ct))?.Nsd
                                                  ?? throw new UnprocessableProblem($"The NSD {ns.NsdInfoId} is not onboarded any more."), ct);
+                    plan.Warnings = [.. warnings];
                     step.Status = NsStepStatus.Done;
                     break;
                 case NsStepKind.DeleteChains:
@@ -248,6 +249,7 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
         if (step.Operation == VnfLcmOperations.Instantiate && step.ExtVirtualLinks is { Count: > 0 })
         {
             var vls = NsLcmPlanner.VirtualLinksOf(ns);
+            var (toVnfd, _) = await chains.CpdNamesAsync(step.VnfdId!, ct);
             var links = new List<ExtVirtualLinkData>();
             foreach (var ext in step.ExtVirtualLinks)
             {
@@ -256,7 +258,7 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
                 links.Add(new ExtVirtualLinkData
                 {
                     Id = $"{ns.Id}-{vl.Id}", ResourceId = vl.ResourceId,
-                    ExtCps = ext.CpdIds.Select(c => new VnfExtCpData { CpdId = c }).ToList(),
+                    ExtCps = ext.CpdIds.Select(c => new VnfExtCpData { CpdId = toVnfd(c) }).ToList(),
                 });
             }
             body["extVirtualLinks"] = JsonNode.Parse(SolJson.Serialize(links));

@@ -60,16 +60,23 @@ public sealed class NsLifecycleTests(ITestOutputHelper output) : IAsyncLifetime
             var networks = (await SandboxAsync(url, "resources")).Where(r => r!["kind"]!.GetValue<string>() == "Network").Select(r => r!["resourceId"]!.GetValue<string>()).ToList();
             Assert.All(vls, v => Assert.Contains(v!["resourceHandle"]![0]!["resourceId"]!.GetValue<string>(), networks));
 
-            // ---- the chain and a trace ----
+            // ---- the chain plan and a trace over the real VNFs' ports ----
+            // This NSD's NFP has two single-CP VNF positions, which the chain planner reads as the path's two endpoints
+            // (no hop between them): the plan says so, the instantiate completed with that as its warning, no VIM chain
+            // exists, and a trace crosses no VNF hop. (Hops over real ports are covered by Nfvo.Tests' web-chain NSD.)
             var chains = await GetJsonAsync($"{url}/nsplan/v1/ns_instances/{nsId}/chains");
             output.WriteLine(chains.ToJsonString());
-            Assert.Empty(chains["plan"]!["problems"]!.AsArray());
-            Assert.Single(chains["actual"]!.AsArray());
+            var problem = Assert.Single(chains["plan"]!["problems"]!.AsArray())!.GetValue<string>();
+            Assert.Contains("no position goes through a VNF", problem, StringComparison.Ordinal);
+            Assert.Contains(op["warnings"]!.AsArray(), w => w!.GetValue<string>().Contains("no position goes through a VNF", StringComparison.Ordinal));
+            Assert.Empty(chains["actual"]!.AsArray());
             var trace = await _http.PostAsJsonAsync($"{url}/nsplan/v1/ns_instances/{nsId}/chains/trace",
                 new { sourceIp = "10.0.0.9", destinationIp = "10.1.0.20", protocol = "tcp", sourcePort = 41000, destinationPort = 80 }, Ct);
             var traced = JsonNode.Parse(await trace.Content.ReadAsStringAsync(Ct))!;
             output.WriteLine(traced.ToJsonString());
             Assert.Equal(HttpStatusCode.OK, trace.StatusCode);
+            // The classifier matches the flow, but it crosses no VNF hop.
+            Assert.DoesNotContain(traced["hops"]?.AsArray() ?? [], h => h?["vnfInstanceId"] is not null);
 
             // ---- heal one VNF ----
             op = await WaitAsync(url, await StartAsync(url, nsId, "heal", new { healVnfData = new[] { new { vnfInstanceId = vnfIds[0], cause = "e2e" } } }));
