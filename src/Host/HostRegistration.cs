@@ -210,6 +210,8 @@ public static class HostRegistration
             apis = new[]
             {
                 settings.Nfvo ? "/vnfpkgm/v2 (SOL005 VNF package management)" : null,
+                settings.Nfvo ? "/nslcm/v2 (SOL005 NS lifecycle management)" : null,
+                settings.Nfvo ? "/nsplan/v1 (NS plans: dry runs, service function chains and traces)" : null,
                 settings.Vnfm ? "/vnflcm/v2 (SOL003 VNF lifecycle management)" : null,
                 settings.Vnfm ? "/sandbox/v1 (the sandbox VIM: simulated, not a real cloud)" : null,
             }.OfType<string>(),
