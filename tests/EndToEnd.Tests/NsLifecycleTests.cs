@@ -60,23 +60,32 @@ public sealed class NsLifecycleTests(ITestOutputHelper output) : IAsyncLifetime
             var networks = (await SandboxAsync(url, "resources")).Where(r => r!["kind"]!.GetValue<string>() == "Network").Select(r => r!["resourceId"]!.GetValue<string>()).ToList();
             Assert.All(vls, v => Assert.Contains(v!["resourceHandle"]![0]!["resourceId"]!.GetValue<string>(), networks));
 
-            // ---- the chain plan and a trace over the real VNFs' ports ----
-            // This NSD's NFP has two single-CP VNF positions, which the chain planner reads as the path's two endpoints
-            // (no hop between them): the plan says so, the instantiate completed with that as its warning, no VIM chain
-            // exists, and a trace crosses no VNF hop. (Hops over real ports are covered by Nfvo.Tests' web-chain NSD.)
+            // ---- the chain on the sandbox and a trace over the real VNFs' ports ----
+            var vnfB = ns["vnfInstance"]!.AsArray().Single(v => v!["vnfInstanceName"]!.GetValue<string>() == "chain-VNF_B-0")!["id"]!.GetValue<string>();
             var chains = await GetJsonAsync($"{url}/nsplan/v1/ns_instances/{nsId}/chains");
             output.WriteLine(chains.ToJsonString());
-            var problem = Assert.Single(chains["plan"]!["problems"]!.AsArray())!.GetValue<string>();
-            Assert.Contains("no position goes through a VNF", problem, StringComparison.Ordinal);
-            Assert.Contains(op["warnings"]!.AsArray(), w => w!.GetValue<string>().Contains("no position goes through a VNF", StringComparison.Ordinal));
-            Assert.Empty(chains["actual"]!.AsArray());
+            Assert.Empty(chains["plan"]!["problems"]!.AsArray());
+            var hop = Assert.Single(Assert.Single(chains["plan"]!["paths"]!.AsArray())!["hops"]!.AsArray())!;
+            Assert.Equal(vnfB, Assert.Single(hop["portPairs"]!.AsArray())!["vnfInstanceId"]!.GetValue<string>());
+            Assert.Single(chains["actual"]!.AsArray());
             var trace = await _http.PostAsJsonAsync($"{url}/nsplan/v1/ns_instances/{nsId}/chains/trace",
                 new { sourceIp = "10.0.0.9", destinationIp = "10.1.0.20", protocol = "tcp", sourcePort = 41000, destinationPort = 80 }, Ct);
             var traced = JsonNode.Parse(await trace.Content.ReadAsStringAsync(Ct))!;
             output.WriteLine(traced.ToJsonString());
             Assert.Equal(HttpStatusCode.OK, trace.StatusCode);
-            // The classifier matches the flow, but it crosses no VNF hop.
-            Assert.DoesNotContain(traced["hops"]?.AsArray() ?? [], h => h?["vnfInstanceId"] is not null);
+            Assert.True(traced["matched"]!.GetValue<bool>(), traced.ToJsonString());
+            Assert.Equal(vnfB, Assert.Single(traced["hops"]!.AsArray())!["vnfInstanceId"]!.GetValue<string>());
+
+            // ---- scale VNF_B out: the chain's hop shares the load over its two VNFCs ----
+            op = await WaitAsync(url, await StartAsync(url, nsId, "scale", new
+            {
+                scaleType = "SCALE_VNF",
+                scaleVnfData = new[] { new { vnfInstanceId = vnfB, scaleVnfType = "SCALE_OUT", scaleByStepData = new { aspectId = "VDU1_scale" } } },
+            }));
+            Assert.True(op["operationState"]!.GetValue<string>() == "COMPLETED", op.ToJsonString());
+            chains = await GetJsonAsync($"{url}/nsplan/v1/ns_instances/{nsId}/chains");
+            output.WriteLine(chains.ToJsonString());
+            Assert.Equal(2, Assert.Single(chains["actual"]!.AsArray())!["portPairGroups"]![0]!["portPairs"]!.AsArray().Count);
 
             // ---- heal one VNF ----
             op = await WaitAsync(url, await StartAsync(url, nsId, "heal", new { healVnfData = new[] { new { vnfInstanceId = vnfIds[0], cause = "e2e" } } }));
@@ -125,6 +134,19 @@ public sealed class NsLifecycleTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(vnfdId, info["vnfdId"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// The issue 6 test NSD with its NFP extended to three positions: VNF_A (where the flow comes from), VNF_B's
+    /// virtual_link_external1_1 as the one hop (ingress = egress, a bump-in-the-wire), VNF_C (where it goes). The NSD as
+    /// shipped has only two single-CP positions, which are the path's endpoints and leave no hop to chain.
+    /// </summary>
+    private static string ThreePositionNsd() => NsdPackages.ChainNsdYaml
+        .Replace("    POS_1:\n",
+            "    PE_backend:\n      type: tosca.nodes.nfv.NfpPositionElement\n      requirements:\n        - profile_element: [ VNF_C, virtual_link_external1_1 ]\n\n"
+            + "    POS_3:\n      type: tosca.nodes.nfv.NfpPosition\n      requirements:\n        - element: PE_backend\n\n    POS_1:\n", StringComparison.Ordinal)
+        .Replace("        - nfp_position: POS_2\n", "        - nfp_position: POS_2\n        - nfp_position: POS_3\n", StringComparison.Ordinal)
+        .Replace("members: [ NFP_http, VNF_A, VNF_B, VL_data, PE_edge, PE_filter ]",
+            "members: [ NFP_http, VNF_A, VNF_B, VNF_C, VL_data, VL_mgmt, PE_edge, PE_filter, PE_backend ]", StringComparison.Ordinal);
+
     private async Task<string> OnboardNsdAsync(string url)
     {
         var created = await _http.PostAsJsonAsync($"{url}/nsd/v2/ns_descriptors", new { }, Ct);
@@ -132,7 +154,7 @@ public sealed class NsLifecycleTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(created.StatusCode == HttpStatusCode.Created, text);
         var id = JsonNode.Parse(text)!["id"]!.GetValue<string>();
         using (var upload = await _http.PutAsync($"{url}/nsd/v2/ns_descriptors/{id}/nsd_content",
-                   new ByteArrayContent(NsdPackages.ChainNsd()) { Headers = { ContentType = new MediaTypeHeaderValue("application/zip") } }, Ct))
+                   new ByteArrayContent(NsdPackages.Archive(ThreePositionNsd())) { Headers = { ContentType = new MediaTypeHeaderValue("application/zip") } }, Ct))
             Assert.True(upload.StatusCode == HttpStatusCode.Accepted, await upload.Content.ReadAsStringAsync(Ct));
         var info = await PollAsync($"{url}/nsd/v2/ns_descriptors/{id}", n => n["nsdOnboardingState"]!.GetValue<string>() is not ("PROCESSING" or "UPLOADING" or "CREATED"));
         Assert.True(info["nsdOnboardingState"]!.GetValue<string>() == "ONBOARDED", info.ToJsonString());
