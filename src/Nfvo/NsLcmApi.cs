@@ -22,7 +22,7 @@ namespace Mano.Nfvo;
 ///   GET    /ns_instances/{nsInstanceId}                   read              6.4.3.3.2
 ///   DELETE /ns_instances/{nsInstanceId}                   delete            6.4.3.3.5  -> 204 (NOT_INSTANTIATED only, else 409)
 ///   POST   /ns_instances/{nsInstanceId}/instantiate       instantiate       6.4.4.3.1  -> 202
-///   POST   /ns_instances/{nsInstanceId}/scale             scale             6.4.5.3.1  -> 202 (SCALE_VNF; SCALE_NS -> 501)
+///   POST   /ns_instances/{nsInstanceId}/scale             scale             6.4.5.3.1  -> 202 (SCALE_VNF; SCALE_NS by aspect steps or to a level)
 ///   POST   /ns_instances/{nsInstanceId}/update            update            6.4.6.3.1  -> 202 (see NsLcmPlans.Update for the types built)
 ///   POST   /ns_instances/{nsInstanceId}/heal              heal              6.4.7.3.1  -> 202
 ///   POST   /ns_instances/{nsInstanceId}/terminate         terminate         6.4.8.3.1  -> 202

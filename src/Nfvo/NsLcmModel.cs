@@ -170,6 +170,8 @@ public sealed class NsLcmPlan
     public List<NsPlanStep>? RollbackSteps { get; set; }
     /// <summary>The NS VLs the op makes (the id each will have) with their VIM.</summary>
     public List<NsVlState> VirtualLinks { get; set; } = [];
+    /// <summary>SCALE_NS: the NS scale levels (nsScaleStatus) the NS instance has once the operation completes.</summary>
+    public List<Contracts.NsLcm.NsScaleInfo>? NsScaleStatus { get; set; }
     /// <summary>What the operation did not do but did not fail for (a chain the VIM cannot realise): NsLcmOpOcc.warnings.</summary>
     public List<string>? Warnings { get; set; }
     /// <summary>What the planner could not do (a VNF with no VIM, ...). A plan with problems is not executed.</summary>

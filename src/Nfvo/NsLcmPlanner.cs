@@ -44,6 +44,18 @@ public sealed class NsLcmPlanner(NfvoDbContext db, INsdSource nsds, INsVnfPlacem
 
     public async Task<NsLcmPlan> ScaleAsync(NsInstanceRecord ns, ScaleNsRequest request, CancellationToken ct)
     {
+        if (request.ScaleType == "SCALE_NS")
+        {
+            var nsd = (await NsdOfAsync(ns, ct)).Nsd;
+            var members = await MembersAsync(ns.Id, ct);
+            var (status, targets) = NsLcmPlans.ScaleNsTargets(ns, nsd, request);
+            var toAdd = NsLcmPlans.VnfsToAdd(nsd, members, targets, request.ScaleNsData?.LocationConstraints);
+            var (placed, problems) = toAdd.Count == 0 ? ([], []) : await placement.PlaceAsync(toAdd, nsd, ct);
+            var scaled = NsLcmPlans.ScaleNs(ns, nsd, request, members, targets, toAdd, placed, problems);
+            scaled.NsScaleStatus = status;
+            NsLcmPlans.AddEnsureChains(scaled, nsd);
+            return scaled;
+        }
         var plan = NsLcmPlans.Scale(ns, request, await MembersAsync(ns.Id, ct));
         NsLcmPlans.AddEnsureChains(plan, (await NsdOfAsync(ns, ct)).Nsd);
         return plan;
@@ -267,11 +279,123 @@ public static class NsLcmPlans
         return plan;
     }
 
+    /// <summary>
+    /// SOL005 6.5.3.28 / 6.5.3.29 and SOL001 NsScalingAspects + VnfToLevelMapping: the NS scale levels after a SCALE_NS and
+    /// the number of VNF instances each VNF profile must then have (profiles the aspects do not map keep their count).
+    /// </summary>
+    public static (List<NsScaleInfo> Status, Dictionary<string, int> Targets) ScaleNsTargets(NsInstanceRecord ns, Nsd nsd, ScaleNsRequest request)
+    {
+        var data = request.ScaleNsData ?? throw new BadRequestProblem("SCALE_NS needs scaleNsData (SOL005 6.5.2.14).");
+        if (data.VnfInstanceToBeAdded is { Count: > 0 } || data.VnfInstanceToBeRemoved is { Count: > 0 })
+            throw new NotImplementedProblem("scaleNsData.vnfInstanceToBeAdded / vnfInstanceToBeRemoved are not built yet in Mano; scale by aspect steps or to a level.");
+        var status = (ns.NsScaleStatus is null ? [] : SolJson.Deserialize<List<NsScaleInfo>>(ns.NsScaleStatus)).ToDictionary(s => s.NsScalingAspectId!, s => s.NsScaleLevelId!);
+        int Level(NsScalingAspect a) => status.TryGetValue(a.Id, out var l) && int.TryParse(l, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+        var targets = new Dictionary<string, int>();
+        void Apply(NsScalingAspect aspect, int level)
+        {
+            if (level < 0 || level > aspect.MaxScaleLevel)
+                throw new UnprocessableProblem($"NS scaling aspect {aspect.Id} has levels 0 to {aspect.MaxScaleLevel}; the request asks for level {level}.");
+            status[aspect.Id] = level.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (profile, byLevel) in aspect.VnfInstances)
+                if (byLevel.TryGetValue(level, out var count)) targets[profile] = count;
+        }
+        NsScalingAspect Aspect(string? id) => nsd.ScalingAspects.FirstOrDefault(a => a.Id == id)
+            ?? throw new UnprocessableProblem($"The NSD has no NS scaling aspect \"{id}\" (it has: {string.Join(", ", nsd.ScalingAspects.Select(a => a.Id))}).");
+        if (data.ScaleNsByStepsData is { } steps)
+        {
+            var aspect = Aspect(steps.AspectId);
+            var delta = steps.NumberOfSteps ?? 1;
+            if (delta < 1) throw new BadRequestProblem("scaleNsByStepsData.numberOfSteps must be at least 1.");
+            Apply(aspect, steps.ScalingDirection switch
+            {
+                "SCALE_OUT" => Level(aspect) + delta,
+                "SCALE_IN" => Level(aspect) - delta,
+                _ => throw new BadRequestProblem("scaleNsByStepsData.scalingDirection must be SCALE_OUT or SCALE_IN (SOL005 6.5.3.28)."),
+            });
+        }
+        else if (data.ScaleNsToLevelData is { } toLevel)
+        {
+            if (toLevel.NsInstantiationLevel is { } levelId)
+            {
+                var level = nsd.FindLevel(levelId) ?? throw new UnprocessableProblem($"The NSD has no NS instantiation level \"{levelId}\".");
+                foreach (var (profile, count) in level.VnfInstances) targets[profile] = count;
+            }
+            foreach (var info in toLevel.NsScaleInfo ?? [])
+                Apply(Aspect(info.NsScalingAspectId), int.TryParse(info.NsScaleLevelId, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
+                    : throw new BadRequestProblem($"nsScaleLevelId \"{info.NsScaleLevelId}\" is not a level number."));
+        }
+        else throw new BadRequestProblem("SCALE_NS needs scaleNsByStepsData or scaleNsToLevelData (SOL005 6.5.3.26).");
+        return (status.Select(kv => new NsScaleInfo { NsScalingAspectId = kv.Key, NsScaleLevelId = kv.Value }).OrderBy(s => s.NsScalingAspectId).ToList(), targets);
+    }
+
+    /// <summary>The VNFs a SCALE_NS adds: per profile, the target minus the current count (new, unique VNF keys).</summary>
+    public static IReadOnlyList<NsVnfToPlace> VnfsToAdd(Nsd nsd, IReadOnlyList<NsVnfMember> members, IReadOnlyDictionary<string, int> targets,
+        IReadOnlyList<VnfLocationConstraint>? constraints)
+    {
+        var result = new List<NsVnfToPlace>();
+        foreach (var (profile, target) in targets)
+        {
+            var vnf = nsd.FindVnf(profile);
+            if (vnf is null) continue;
+            var current = members.Count(m => m.VnfProfileId == profile);
+            for (var i = current; i < target; i++)
+                result.Add(new NsVnfToPlace(VnfKey(profile, i), profile, vnf.VnfdId, constraints?.FirstOrDefault(c => c.VnfProfileId == profile)?.LocationConstraints));
+        }
+        return result;
+    }
+
+    /// <summary>SCALE_NS: create + instantiate the added VNFs on the existing NS VLs; terminate + delete the newest VNFs of a shrinking profile.</summary>
+    public static NsLcmPlan ScaleNs(NsInstanceRecord ns, Nsd nsd, ScaleNsRequest request, IReadOnlyList<NsVnfMember> members,
+        IReadOnlyDictionary<string, int> targets, IReadOnlyList<NsVnfToPlace> toAdd, IReadOnlyList<NsVnfPlaced> placed, IReadOnlyList<string> problems)
+    {
+        var existingVls = NsLcmPlanner.VirtualLinksOf(ns);
+        var plan = new NsLcmPlan { NsInstanceId = ns.Id, LcmOperationType = NsLcmOpType.Scale, Problems = [.. problems] };
+        var vimOf = placed.ToDictionary(p => p.VnfKey);
+        foreach (var v in toAdd)
+        {
+            if (!vimOf.TryGetValue(v.VnfKey, out var p)) { if (problems.Count == 0) plan.Problems.Add($"The placement gave VNF {v.VnfKey} no VIM."); continue; }
+            foreach (var (_, vl) in ExtCpLinks(nsd, nsd.FindVnf(v.VnfProfileId)!))
+                if (existingVls.FirstOrDefault(x => x.NsVirtualLinkDescId == vl) is { } made && made.VimId != p.VimId)
+                    plan.Problems.Add($"VNF {v.VnfKey} would be on VIM {p.VimId} but its NS virtual link {vl} is on VIM {made.VimId}; Mano cannot connect VIMs.");
+            var parameters = request.ScaleNsData?.AdditionalParamsForVnf?.FirstOrDefault(x => x.VnfProfileId == v.VnfProfileId);
+            // A key unique within the NS: the profile and an ordinal past the existing ones, tagged with the op.
+            var key = $"{v.VnfKey}-{Guid.NewGuid().ToString("N")[..6]}";
+            var reference = nsd.FindVnf(v.VnfProfileId)!;
+            plan.Steps.Add(new NsPlanStep
+            {
+                Id = $"create:{key}", Kind = NsStepKind.CreateVnf, VnfKey = key, VnfProfileId = v.VnfProfileId, VnfdId = v.VnfdId, VimId = p.VimId, ZoneId = p.ZoneId,
+                Body = Json(new CreateVnfRequest
+                {
+                    VnfdId = v.VnfdId, VnfInstanceName = parameters?.VnfInstanceName ?? $"{ns.NsInstanceName}-{v.VnfKey}",
+                    VnfInstanceDescription = $"VNF {v.VnfKey} of NS instance {ns.Id}",
+                    Metadata = new JsonObject { ["nsInstanceId"] = ns.Id, ["vnfProfileId"] = v.VnfProfileId, ["nsVnfKey"] = key },
+                }),
+            });
+            plan.Steps.Add(new NsPlanStep
+            {
+                Id = $"instantiate:{key}", Kind = NsStepKind.VnfOperation, Operation = VnfLcmOperations.Instantiate, VnfKey = key,
+                VnfProfileId = v.VnfProfileId, VnfdId = v.VnfdId, VimId = p.VimId, ZoneId = p.ZoneId, After = [$"create:{key}"],
+                Body = Json(new InstantiateVnfRequest { FlavourId = reference.FlavourId, AdditionalParams = parameters?.AdditionalParams }),
+                ExtVirtualLinks = ExtCpLinks(nsd, reference).GroupBy(l => l.Vl).Where(g => existingVls.Any(x => x.NsVirtualLinkDescId == g.Key))
+                    .Select(g => new NsPlannedExtVl(g.Key, g.Select(l => l.Cp).Order().ToList())).ToList(),
+            });
+        }
+        foreach (var (profile, target) in targets)
+        {
+            var ofProfile = members.Where(m => m.VnfProfileId == profile).ToList();
+            foreach (var m in ofProfile.Skip(target).Reverse())
+            {
+                var t = VnfStep(m, VnfLcmOperations.Terminate, Json(new TerminateVnfRequest { TerminationType = "GRACEFUL" }));
+                plan.Steps.Add(t);
+                plan.Steps.Add(new NsPlanStep { Id = $"delete:{m.VnfInstanceId}", Kind = NsStepKind.DeleteVnf, VnfInstanceId = m.VnfInstanceId, VnfProfileId = m.VnfProfileId, VnfdId = m.VnfdId, VimId = m.VimId, After = [t.Id] });
+            }
+        }
+        return plan;
+    }
+
     public static NsLcmPlan Scale(NsInstanceRecord ns, ScaleNsRequest request, IReadOnlyList<NsVnfMember> members)
     {
         var plan = new NsLcmPlan { NsInstanceId = ns.Id, LcmOperationType = NsLcmOpType.Scale };
-        if (request.ScaleType == "SCALE_NS")
-            throw new NotImplementedProblem("SCALE_NS (scaling by NS scaling aspect or NS level) is not built yet in Mano; use SCALE_VNF.");
         if (request.ScaleType != "SCALE_VNF") throw new BadRequestProblem("scaleType must be SCALE_NS or SCALE_VNF (SOL005 6.5.2.14).");
         if (request.ScaleVnfData is not { Count: > 0 }) throw new BadRequestProblem("SCALE_VNF needs scaleVnfData (SOL005 6.5.2.14).");
         foreach (var d in request.ScaleVnfData)

@@ -385,6 +385,9 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
                         SapProtocolInfo = [],
                     }).ToList());
                     break;
+                case NsLcmOpType.Scale when plan.NsScaleStatus is not null:
+                    ns.NsScaleStatus = SolJson.Serialize(plan.NsScaleStatus);
+                    break;
                 case NsLcmOpType.Terminate:
                     ns.NsState = NsState.NotInstantiated;
                     ns.VirtualLinks = null;

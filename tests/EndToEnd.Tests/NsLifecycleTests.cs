@@ -87,6 +87,25 @@ public sealed class NsLifecycleTests(ITestOutputHelper output) : IAsyncLifetime
             output.WriteLine(chains.ToJsonString());
             Assert.Equal(2, Assert.Single(chains["actual"]!.AsArray())!["portPairGroups"]![0]!["portPairs"]!.AsArray().Count);
 
+            // ---- SCALE_NS by the NSD's aspect: filter_capacity level 1 means two VNF_B, then back to one ----
+            op = await WaitAsync(url, await StartAsync(url, nsId, "scale", new
+            {
+                scaleType = "SCALE_NS",
+                scaleNsData = new { scaleNsByStepsData = new { scalingDirection = "SCALE_OUT", aspectId = "filter_capacity", numberOfSteps = 1 } },
+            }));
+            Assert.True(op["operationState"]!.GetValue<string>() == "COMPLETED", op.ToJsonString());
+            ns = await GetAsync(url, $"/nslcm/v2/ns_instances/{nsId}", "/ns_instances/{nsInstanceId}");
+            Assert.Equal(4, ns["vnfInstance"]!.AsArray().Count);
+            Assert.Equal("1", ns["nsScaleStatus"]![0]!["nsScaleLevelId"]!.GetValue<string>());
+            op = await WaitAsync(url, await StartAsync(url, nsId, "scale", new
+            {
+                scaleType = "SCALE_NS",
+                scaleNsData = new { scaleNsByStepsData = new { scalingDirection = "SCALE_IN", aspectId = "filter_capacity", numberOfSteps = 1 } },
+            }));
+            Assert.True(op["operationState"]!.GetValue<string>() == "COMPLETED", op.ToJsonString());
+            ns = await GetAsync(url, $"/nslcm/v2/ns_instances/{nsId}", "/ns_instances/{nsInstanceId}");
+            Assert.Equal(vnfIds.Order(), ns["vnfInstance"]!.AsArray().Select(v => v!["id"]!.GetValue<string>()).Order());
+
             // ---- heal one VNF ----
             op = await WaitAsync(url, await StartAsync(url, nsId, "heal", new { healVnfData = new[] { new { vnfInstanceId = vnfIds[0], cause = "e2e" } } }));
             Assert.True(op["operationState"]!.GetValue<string>() == "COMPLETED", op.ToJsonString());

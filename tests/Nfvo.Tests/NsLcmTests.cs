@@ -147,7 +147,7 @@ public sealed class NsLcmPlanTests
 
         Assert.Throws<UnprocessableProblem>(() => NsLcmPlans.Heal(Ns(), new HealNsRequest { HealVnfData = [new HealVnfData { VnfInstanceId = "other" }] }, members));
         Assert.Throws<BadRequestProblem>(() => NsLcmPlans.Heal(Ns(), new HealNsRequest(), members));
-        Assert.Throws<NotImplementedProblem>(() => NsLcmPlans.Scale(Ns(), new ScaleNsRequest { ScaleType = "SCALE_NS" }, members));
+        Assert.Throws<BadRequestProblem>(() => NsLcmPlans.Scale(Ns(), new ScaleNsRequest { ScaleType = "SCALE_XY" }, members));
         var modify = NsLcmPlans.Update(Ns(), new UpdateNsRequest
         {
             UpdateType = NsUpdateType.ModifyVnfInformation,
@@ -156,6 +156,41 @@ public sealed class NsLcmPlanTests
         var patch = Assert.Single(modify.Steps).Body!;
         Assert.Equal("renamed", patch["vnfInstanceName"]!.GetValue<string>());
         Assert.False(patch.ContainsKey("vnfInstanceId"));
+    }
+
+    [Fact]
+    public void Scale_ns_by_steps_maps_the_aspect_level_to_vnf_counts_within_the_aspect_levels()
+    {
+        var parsed = Mano.Tosca.NsdParser.Parse(new Dictionary<string, byte[]>
+        {
+            [NsdPackages.EntryDefinitions] = Encoding.UTF8.GetBytes(NsdPackages.ChainNsdYaml),
+            [NsdPackages.TypesFile] = Encoding.UTF8.GetBytes(NsdPackages.ChainTypesYaml),
+        }, NsdPackages.EntryDefinitions);
+        Assert.False(parsed.HasErrors, string.Join("; ", parsed.Diagnostics));
+        var nsd = parsed.Nsd!;
+        ScaleNsRequest Steps(string direction, int steps) => new()
+        {
+            ScaleType = "SCALE_NS",
+            ScaleNsData = new ScaleNsData { ScaleNsByStepsData = new ScaleNsByStepsData { ScalingDirection = direction, AspectId = "filter_capacity", NumberOfSteps = steps } },
+        };
+
+        var (status, targets) = NsLcmPlans.ScaleNsTargets(Ns(), nsd, Steps("SCALE_OUT", 2));
+        Assert.Equal(3, targets["VNF_B"]); // VnfToLevelMapping of filter_capacity: level 2 -> 3 instances
+        Assert.Equal("2", Assert.Single(status).NsScaleLevelId);
+        var members = new[] { new NsVnfMember("b0", "VNF_B", NsdPackages.FilterVnfdId, "vim-a", InstantiationState.Instantiated) };
+        Assert.Equal(["VNF_B-1", "VNF_B-2"], NsLcmPlans.VnfsToAdd(nsd, members, targets, null).Select(v => v.VnfKey));
+
+        Assert.Throws<UnprocessableProblem>(() => NsLcmPlans.ScaleNsTargets(Ns(), nsd, Steps("SCALE_OUT", 3))); // past max level 2
+        Assert.Throws<UnprocessableProblem>(() => NsLcmPlans.ScaleNsTargets(Ns(), nsd, Steps("SCALE_IN", 1)));  // below level 0
+        var atTwo = Ns();
+        atTwo.NsScaleStatus = SolJson.Serialize(status);
+        var (_, back) = NsLcmPlans.ScaleNsTargets(atTwo, nsd, Steps("SCALE_IN", 1));
+        Assert.Equal(2, back["VNF_B"]);
+        // Scaling in removes the newest VNF of the profile: terminate, then delete.
+        var three = members.Append(new NsVnfMember("b1", "VNF_B", NsdPackages.FilterVnfdId, "vim-a", InstantiationState.Instantiated))
+            .Append(new NsVnfMember("b2", "VNF_B", NsdPackages.FilterVnfdId, "vim-a", InstantiationState.Instantiated)).ToList();
+        var plan = NsLcmPlans.ScaleNs(atTwo, nsd, Steps("SCALE_IN", 1), three, back, [], [], []);
+        Assert.Equal(["terminate:b2", "delete:b2"], plan.Steps.Select(s => s.Id));
     }
 
     [Theory]
