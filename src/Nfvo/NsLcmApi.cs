@@ -179,7 +179,11 @@ public static class NsLcmApi
     private static async Task<IResult> Terminate(string nsInstanceId, HttpRequest http, NfvoDbContext db, NsLcmPlanner planner, NsLcmNotifier notifier, CancellationToken ct)
     {
         var request = await http.ReadJsonAsync<TerminateNsRequest>();
-        var ns = await Instantiated(db, nsInstanceId, "terminate", ct);
+        var ns = await FindInstance(db, nsInstanceId, ct);
+        // SOL005 6.4.8.3.1: 409 for a NOT_INSTANTIATED NS, except one that still has VNFs left by an instantiate marked
+        // FAILED (6.4.14): terminate is how they are removed (the NS stays NOT_INSTANTIATED), as for a VNF's VIM leftovers.
+        if (ns.NsState != NsState.Instantiated && !await db.NsVnfInstances.AnyAsync(v => v.NsInstanceId == ns.Id, ct))
+            throw new ConflictProblem($"NS instance {nsInstanceId} is NOT_INSTANTIATED; terminate needs an instantiated NS.");
         return await StartAsync(http, db, notifier, ns, NsLcmOpType.Terminate, request, await planner.TerminateAsync(ns, request, ct), ct);
     }
 

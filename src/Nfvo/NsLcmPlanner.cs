@@ -39,7 +39,13 @@ public sealed class NsLcmPlanner(NfvoDbContext db, INsdSource nsds, INsVnfPlacem
     public async Task<NsLcmPlan> TerminateAsync(NsInstanceRecord ns, TerminateNsRequest request, CancellationToken ct)
     {
         var nsd = (await NsdOfAsync(ns, ct)).Nsd;
-        return NsLcmPlans.Terminate(ns, nsd, request, await MembersAsync(ns.Id, ct), VirtualLinksOf(ns));
+        // VNF operations an NS op marked FAILED (SOL005 6.4.14) left unfinished in the VNFM: rolled back before the VNF goes.
+        var failed = await db.NsLcmOpOccs.AsNoTracking().Where(o => o.NsInstanceId == ns.Id && o.OperationState == NsLcmOperationState.Failed)
+            .OrderByDescending(o => o.StateEnteredTime).Select(o => o.Plan).FirstOrDefaultAsync(ct);
+        var unfinished = failed is null ? [] : SolJson.Deserialize<NsLcmPlan>(failed).Steps
+            .Where(s => s.Kind == NsStepKind.VnfOperation && s.VnfLcmOpOccId is not null && s.Status is NsStepStatus.Failed or NsStepStatus.Running or NsStepStatus.Started)
+            .ToList();
+        return NsLcmPlans.Terminate(ns, nsd, request, await MembersAsync(ns.Id, ct), VirtualLinksOf(ns), unfinished);
     }
 
     public async Task<NsLcmPlan> ScaleAsync(NsInstanceRecord ns, ScaleNsRequest request, CancellationToken ct)
@@ -231,7 +237,8 @@ public static class NsLcmPlans
         plan.Steps.Add(new NsPlanStep { Id = "ensure-chains", Kind = NsStepKind.EnsureChains, After = plan.Steps.Select(s => s.Id).ToList() });
     }
 
-    public static NsLcmPlan Terminate(NsInstanceRecord ns, Nsd nsd, TerminateNsRequest request, IReadOnlyList<NsVnfMember> members, IReadOnlyList<NsVlState> vls)
+    public static NsLcmPlan Terminate(NsInstanceRecord ns, Nsd nsd, TerminateNsRequest request, IReadOnlyList<NsVnfMember> members, IReadOnlyList<NsVlState> vls,
+        IReadOnlyList<NsPlanStep>? unfinished = null)
     {
         if (request.TerminationTime is not null) throw new NotImplementedProblem("terminationTime (a scheduled termination) is not built yet in Mano; omit it to terminate now.");
         var plan = new NsLcmPlan { NsInstanceId = ns.Id, LcmOperationType = NsLcmOpType.Terminate };
@@ -239,10 +246,24 @@ public static class NsLcmPlans
         var chainSteps = nsd.Nfps.Count == 0 ? [] : members.Select(m => m.VimId).Concat(vls.Select(v => v.VimId)).Where(v => v is not null).Distinct()
             .Select(vim => new NsPlanStep { Id = $"delete-chains@{vim}", Kind = NsStepKind.DeleteChains, VimId = vim }).ToList();
         plan.Steps.AddRange(chainSteps);
+        var rollbacks = new Dictionary<string, string>();
+        foreach (var u in unfinished ?? [])
+        {
+            if (members.All(m => m.VnfInstanceId != u.VnfInstanceId)) continue;
+            var rollback = new NsPlanStep
+            {
+                Id = $"rollback:{u.VnfLcmOpOccId}", Kind = NsStepKind.VnfOpOccTask, Operation = VnfLcmOperations.Rollback, VnfInstanceId = u.VnfInstanceId,
+                VnfProfileId = u.VnfProfileId, VnfdId = u.VnfdId, VimId = u.VimId, VnfLcmOpOccId = u.VnfLcmOpOccId,
+                Body = new JsonObject { ["undoOperation"] = u.Operation },
+            };
+            plan.Steps.Add(rollback);
+            rollbacks[u.VnfInstanceId!] = rollback.Id;
+        }
         foreach (var m in members)
         {
             var data = request.TerminateVnfData?.FirstOrDefault(t => t.VnfInstanceId == m.VnfInstanceId);
             var after = chainSteps.Select(c => c.Id).ToList();
+            if (rollbacks.TryGetValue(m.VnfInstanceId, out var rb)) after.Add(rb);
             // Reverse dependency order: a VNF others depend on is terminated after them.
             foreach (var dep in nsd.Dependencies.Where(d => d.DependsOnId == m.VnfProfileId))
                 foreach (var other in members.Where(o => o.VnfProfileId == dep.DependentId && o.InstantiationState != InstantiationState.NotInstantiated))
@@ -266,7 +287,8 @@ public static class NsLcmPlans
             {
                 Id = $"delete:{m.VnfInstanceId}", Kind = NsStepKind.DeleteVnf, VnfInstanceId = m.VnfInstanceId, VnfProfileId = m.VnfProfileId,
                 VnfdId = m.VnfdId, VimId = m.VimId,
-                After = terminates.Contains($"terminate:{m.VnfInstanceId}") ? [$"terminate:{m.VnfInstanceId}"] : chainSteps.Select(c => c.Id).ToList(),
+                After = terminates.Contains($"terminate:{m.VnfInstanceId}") ? [$"terminate:{m.VnfInstanceId}"]
+                    : [.. chainSteps.Select(c => c.Id), .. rollbacks.TryGetValue(m.VnfInstanceId, out var r) ? [r] : Array.Empty<string>()],
             });
         var deletes = plan.Steps.Where(s => s.Kind == NsStepKind.DeleteVnf).Select(s => s.Id).ToList();
         foreach (var vim in vls.Select(v => v.VimId).Distinct())

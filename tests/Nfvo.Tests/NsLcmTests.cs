@@ -419,6 +419,77 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
     }
 
     [Fact]
+    public async Task Retry_resumes_the_failed_vnf_operation_and_fail_frees_the_ns_instance()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var nsId = await CreateNsAsync("retried");
+        host.Vnfm.FailInstantiateOf = "retried-VNF_LB";
+        string opId;
+        try
+        {
+            opId = await StartAsync(nsId, "instantiate", new { nsFlavourId = "default" });
+            Assert.Equal("FAILED_TEMP", (await WaitForAsync(opId, "FAILED_TEMP", "COMPLETED"))["operationState"]!.GetValue<string>());
+            // Tasks that do not apply to FAILED_TEMP are refused.
+            Assert.Equal(HttpStatusCode.Conflict, (await _http.PostAsJsonAsync($"/nslcm/v2/ns_lcm_op_occs/{opId}/cancel", new { cancelMode = "FORCEFUL" }, ct)).StatusCode);
+        }
+        finally
+        {
+            host.Vnfm.FailInstantiateOf = null;
+        }
+        // Retry: the VNFM retries its failed VNF op occ (not a new instantiate), and the NS op goes on to COMPLETED.
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync($"/nslcm/v2/ns_lcm_op_occs/{opId}/retry", null, ct)).StatusCode);
+        Assert.Equal("COMPLETED", (await WaitForAsync(opId, "COMPLETED", "FAILED_TEMP"))["operationState"]!.GetValue<string>());
+        Assert.Contains("retry instantiate retried-VNF_LB-0", host.Vnfm.Log);
+        Assert.Single(host.Vnfm.Log, l => l == "instantiate retried-VNF_LB-0");
+        Assert.Equal(HttpStatusCode.Conflict, (await _http.PostAsync($"/nslcm/v2/ns_lcm_op_occs/{opId}/retry", null, ct)).StatusCode);
+
+        // Fail: a failed terminate marked FAILED leaves the NS instance free for another operation.
+        host.Vnfm.FailInstantiateOf = null;
+        var ns = await GetNsAsync(nsId);
+        var web = ns["vnfInstance"]!.AsArray().Single(v => v!["vnfInstanceName"]!.GetValue<string>() == "retried-VNF_WEB-0")!["id"]!.GetValue<string>();
+        var heal = await StartAsync(nsId, "heal", new { healVnfData = new[] { new { vnfInstanceId = web } } });
+        Assert.Equal("COMPLETED", (await WaitForAsync(heal, "COMPLETED", "FAILED_TEMP"))["operationState"]!.GetValue<string>());
+        var failed = await _http.PostAsync($"/nslcm/v2/ns_lcm_op_occs/{heal}/fail", null, ct);
+        Assert.Equal(HttpStatusCode.Conflict, failed.StatusCode); // COMPLETED is final
+
+        Assert.Equal("COMPLETED", (await WaitForAsync(await StartAsync(nsId, "terminate", new { }), "COMPLETED", "FAILED_TEMP"))["operationState"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Fail_ends_a_failed_temp_operation_and_frees_the_ns_instance()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var nsId = await CreateNsAsync("given-up");
+        host.Vnfm.FailInstantiateOf = "given-up-VNF_LB";
+        string opId;
+        try
+        {
+            opId = await StartAsync(nsId, "instantiate", new { nsFlavourId = "default" });
+            Assert.Equal("FAILED_TEMP", (await WaitForAsync(opId, "FAILED_TEMP", "COMPLETED"))["operationState"]!.GetValue<string>());
+        }
+        finally
+        {
+            host.Vnfm.FailInstantiateOf = null;
+        }
+        var failed = await _http.PostAsync($"/nslcm/v2/ns_lcm_op_occs/{opId}/fail", null, ct);
+        var text = await failed.Content.ReadAsStringAsync(ct);
+        Assert.True(failed.StatusCode == HttpStatusCode.OK, text);
+        SolSchemas.AssertValid(Api, "POST", "/nslcm/v1/ns_lcm_op_occs/{nsLcmOpOccId}/fail", 200, text);
+        Assert.Equal("FAILED", JsonNode.Parse(text)!["operationState"]!.GetValue<string>());
+        // The NS is free again (no current op) but keeps the VNFs the failed op made: it cannot be deleted until a
+        // terminate removes them (allowed on this NOT_INSTANTIATED NS because it has VNFs left).
+        var ns = await GetNsAsync(nsId);
+        Assert.Equal("NOT_INSTANTIATED", ns["nsState"]!.GetValue<string>());
+        Assert.Equal(3, ns["vnfInstance"]!.AsArray().Count);
+        Assert.Equal(HttpStatusCode.Conflict, (await _http.DeleteAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
+        Assert.Equal("COMPLETED", (await WaitForAsync(await StartAsync(nsId, "terminate", new { }), "COMPLETED", "FAILED_TEMP"))["operationState"]!.GetValue<string>());
+        Assert.Empty(NsNetworks(nsId));
+        Assert.DoesNotContain(host.Vnfm.Instances, v => v["metadata"]?["nsInstanceId"]?.GetValue<string>() == nsId);
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task Requests_are_validated_and_unbuilt_parts_answer_501()
     {
         var ct = TestContext.Current.CancellationToken;
