@@ -191,7 +191,7 @@ public sealed record UpdateNsRequest
     public IReadOnlyList<InstantiateVnfData>? InstantiateVnfData { get; init; }
     public IReadOnlyList<TerminateVnfData>? TerminateVnfData { get; init; }
     public IReadOnlyList<ChangeVnfFlavourData>? ChangeVnfFlavourData { get; init; }
-    public JsonArray? OperateVnfData { get; init; }
+    public IReadOnlyList<OperateVnfData>? OperateVnfData { get; init; }
     public IReadOnlyList<ModifyVnfInfoData>? ModifyVnfInfoData { get; init; }
     public IReadOnlyList<ChangeExtVnfConnectivityData>? ChangeExtVnfConnectivityData { get; init; }
     public JsonArray? ChangeVnfPackageData { get; init; }
@@ -248,6 +248,17 @@ public sealed record ChangeVnfFlavourData
     public JsonObject? AdditionalParams { get; init; }
     public JsonObject? Extensions { get; init; }
     public JsonObject? VnfConfigurableProperties { get; init; }
+}
+
+/// <summary>SOL005 6.5.3.31 OperateVnfData. changeStateTo: STARTED or STOPPED; stopType: FORCEFUL or GRACEFUL.
+/// SOL005 spells the last attribute "additionalParam" (sic).</summary>
+public sealed record OperateVnfData
+{
+    public string? VnfInstanceId { get; init; }
+    public string? ChangeStateTo { get; init; }
+    public string? StopType { get; init; }
+    public int? GracefulStopTimeout { get; init; }
+    public JsonObject? AdditionalParam { get; init; }
 }
 
 /// <summary>SOL005 6.5.3.37 ModifyVnfInfoData.</summary>

@@ -23,7 +23,8 @@ namespace Mano.Nfvo;
 ///   DELETE /ns_instances/{nsInstanceId}                   delete            6.4.3.3.5  -> 204 (NOT_INSTANTIATED only, else 409)
 ///   POST   /ns_instances/{nsInstanceId}/instantiate       instantiate       6.4.4.3.1  -> 202
 ///   POST   /ns_instances/{nsInstanceId}/scale             scale             6.4.5.3.1  -> 202 (SCALE_VNF; SCALE_NS by aspect steps or to a level)
-///   POST   /ns_instances/{nsInstanceId}/update            update            6.4.6.3.1  -> 202 (see NsLcmPlans.Update for the types built)
+///   POST   /ns_instances/{nsInstanceId}/update            update            6.4.6.3.1  -> 202 (INSTANTIATE_VNF, REMOVE_VNF, CHANGE_VNF_DF, OPERATE_VNF,
+///                                                                                         MODIFY_VNF_INFORMATION, CHANGE_EXTERNAL_VNF_CONNECTIVITY; others 501)
 ///   POST   /ns_instances/{nsInstanceId}/heal              heal              6.4.7.3.1  -> 202
 ///   POST   /ns_instances/{nsInstanceId}/terminate         terminate         6.4.8.3.1  -> 202
 ///   GET    /ns_lcm_op_occs                                query             6.4.9.3.2

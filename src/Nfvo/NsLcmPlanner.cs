@@ -74,8 +74,31 @@ public sealed class NsLcmPlanner(NfvoDbContext db, INsdSource nsds, INsVnfPlacem
         return plan;
     }
 
-    public async Task<NsLcmPlan> UpdateAsync(NsInstanceRecord ns, UpdateNsRequest request, CancellationToken ct) =>
-        NsLcmPlans.Update(ns, request, await MembersAsync(ns.Id, ct));
+    public async Task<NsLcmPlan> UpdateAsync(NsInstanceRecord ns, UpdateNsRequest request, CancellationToken ct)
+    {
+        var members = await MembersAsync(ns.Id, ct);
+        if (request.UpdateType != NsUpdateType.InstantiateVnf) return NsLcmPlans.Update(ns, request, members);
+        // INSTANTIATE_VNF: new VNF instances of VNF profiles of the NSD, placed and connected like those of a SCALE_NS.
+        var nsd = (await NsdOfAsync(ns, ct)).Nsd;
+        if (request.InstantiateVnfData is not { Count: > 0 }) throw new BadRequestProblem("INSTANTIATE_VNF needs instantiateVnfData (SOL005 6.5.2.12).");
+        var targets = new Dictionary<string, int>();
+        foreach (var d in request.InstantiateVnfData)
+        {
+            var vnf = nsd.FindVnf(d.VnfProfileId ?? "") ?? throw new UnprocessableProblem($"instantiateVnfData names vnfProfileId \"{d.VnfProfileId}\", which the NSD does not have.");
+            if (d.VnfdId is not null && d.VnfdId != vnf.VnfdId) throw new UnprocessableProblem($"VNF profile {vnf.Id} uses VNFD {vnf.VnfdId}, not {d.VnfdId}.");
+            if (d.VnfFlavourId is not null && d.VnfFlavourId != vnf.FlavourId) throw new NotImplementedProblem($"Another VNF flavour than the NSD's ({vnf.FlavourId}) is not built yet in Mano.");
+            targets[vnf.Id] = targets.GetValueOrDefault(vnf.Id, members.Count(m => m.VnfProfileId == vnf.Id)) + 1;
+        }
+        var constraints = request.InstantiateVnfData.Where(d => d.LocationConstraints is not null).Select(d => d.LocationConstraints!).ToList();
+        var toAdd = NsLcmPlans.VnfsToAdd(nsd, members, targets, constraints);
+        var (placed, problems) = await placement.PlaceAsync(toAdd, nsd, ct);
+        var scaleLike = new ScaleNsRequest { ScaleType = "SCALE_NS", ScaleNsData = new ScaleNsData { AdditionalParamsForVnf = request.InstantiateVnfData
+            .Select(d => new ParamsForVnf { VnfProfileId = d.VnfProfileId, VnfInstanceName = d.VnfInstanceName, AdditionalParams = d.AdditionalParams }).ToList() } };
+        var plan = NsLcmPlans.ScaleNs(ns, nsd, scaleLike, members, targets, toAdd, placed, problems);
+        plan.LcmOperationType = NsLcmOpType.Update;
+        NsLcmPlans.AddEnsureChains(plan, nsd);
+        return plan;
+    }
 
     public static IReadOnlyList<NsVlState> VirtualLinksOf(NsInstanceRecord ns) =>
         ns.VirtualLinks is null ? [] : SolJson.Deserialize<List<NsVlState>>(ns.VirtualLinks);
@@ -521,12 +544,23 @@ public static class NsLcmPlans
                     plan.Steps.Add(VnfStep(Member(members, d.VnfInstanceId, "changeExtVnfConnectivityData"), VnfLcmOperations.ChangeExtConn,
                         new JsonObject { ["extVirtualLinks"] = JsonNode.Parse(SolJson.Serialize(d.ExtVirtualLinks ?? [])), ["additionalParams"] = d.AdditionalParams?.DeepClone() }));
                 break;
-            case NsUpdateType.AddVnf or NsUpdateType.InstantiateVnf or NsUpdateType.OperateVnf:
-                throw new NotImplementedProblem($"UpdateNsRequest updateType {request.UpdateType} is not built yet in Mano (built: REMOVE_VNF, CHANGE_VNF_DF, MODIFY_VNF_INFORMATION, CHANGE_EXTERNAL_VNF_CONNECTIVITY).");
+            case NsUpdateType.OperateVnf:
+                if (request.OperateVnfData is not { Count: > 0 }) throw new BadRequestProblem("OPERATE_VNF needs operateVnfData (SOL005 6.5.2.12).");
+                foreach (var d in request.OperateVnfData)
+                {
+                    if (d.ChangeStateTo is not ("STARTED" or "STOPPED")) throw new BadRequestProblem("operateVnfData.changeStateTo must be STARTED or STOPPED (SOL005 6.5.3.31).");
+                    plan.Steps.Add(VnfStep(Member(members, d.VnfInstanceId, "operateVnfData"), VnfLcmOperations.Operate, Json(new OperateVnfRequest
+                    {
+                        ChangeStateTo = d.ChangeStateTo, StopType = d.StopType, GracefulStopTimeout = d.GracefulStopTimeout, AdditionalParams = d.AdditionalParam,
+                    })));
+                }
+                break;
+            case NsUpdateType.AddVnf or NsUpdateType.InstantiateVnf:
+                throw new NotImplementedProblem($"UpdateNsRequest updateType {request.UpdateType} is not built yet in Mano (built: INSTANTIATE_VNF, REMOVE_VNF, CHANGE_VNF_DF, OPERATE_VNF, MODIFY_VNF_INFORMATION, CHANGE_EXTERNAL_VNF_CONNECTIVITY).");
             case null or "":
                 throw new BadRequestProblem("updateType is required (SOL005 6.5.2.12).");
             default:
-                throw new NotImplementedProblem($"UpdateNsRequest updateType {request.UpdateType} is not built yet in Mano (built: REMOVE_VNF, CHANGE_VNF_DF, MODIFY_VNF_INFORMATION, CHANGE_EXTERNAL_VNF_CONNECTIVITY).");
+                throw new NotImplementedProblem($"UpdateNsRequest updateType {request.UpdateType} is not built yet in Mano (built: INSTANTIATE_VNF, REMOVE_VNF, CHANGE_VNF_DF, OPERATE_VNF, MODIFY_VNF_INFORMATION, CHANGE_EXTERNAL_VNF_CONNECTIVITY).");
         }
         return plan;
     }

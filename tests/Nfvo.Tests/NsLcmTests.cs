@@ -457,6 +457,48 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
     }
 
     [Fact]
+    public async Task Update_adds_operates_and_removes_a_vnf()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var nsId = await CreateNsAsync("updated");
+        Assert.Equal("COMPLETED", (await WaitForAsync(await StartAsync(nsId, "instantiate", new { nsFlavourId = "default" }), "COMPLETED", "FAILED_TEMP"))["operationState"]!.GetValue<string>());
+        var before = (await GetNsAsync(nsId))["vnfInstance"]!.AsArray().Select(v => v!["id"]!.GetValue<string>()).ToList();
+
+        var op = await WaitForAsync(await StartAsync(nsId, "update", new
+        {
+            updateType = "INSTANTIATE_VNF",
+            instantiateVnfData = new[] { new { vnfProfileId = "VNF_WEB", vnfInstanceName = "second-web" } },
+        }), "COMPLETED", "FAILED_TEMP");
+        Assert.Equal("COMPLETED", op["operationState"]!.GetValue<string>());
+        var vnfs = (await GetNsAsync(nsId))["vnfInstance"]!.AsArray();
+        Assert.Equal(4, vnfs.Count);
+        var added = vnfs.Single(v => !before.Contains(v!["id"]!.GetValue<string>()))!;
+        Assert.Equal("second-web", added["vnfInstanceName"]!.GetValue<string>());
+        Assert.Equal("INSTANTIATED", added["instantiationState"]!.GetValue<string>());
+        var addedId = added["id"]!.GetValue<string>();
+        // It is connected to the NS VL of its profile like the first one.
+        var body = host.Vnfm.Instantiations.Single(i => i.VnfInstanceId == addedId).Body;
+        Assert.Contains(NsNetworks(nsId), n => n.ResourceId == body["extVirtualLinks"]![0]!["resourceId"]!.GetValue<string>());
+
+        op = await WaitForAsync(await StartAsync(nsId, "update", new
+        {
+            updateType = "OPERATE_VNF",
+            operateVnfData = new[] { new { vnfInstanceId = addedId, changeStateTo = "STOPPED", stopType = "GRACEFUL" } },
+        }), "COMPLETED", "FAILED_TEMP");
+        Assert.Equal("COMPLETED", op["operationState"]!.GetValue<string>());
+        Assert.Contains("completed operate second-web", host.Vnfm.Log);
+
+        op = await WaitForAsync(await StartAsync(nsId, "update", new { updateType = "REMOVE_VNF", removeVnfInstanceId = new[] { addedId } }), "COMPLETED", "FAILED_TEMP");
+        Assert.Equal("COMPLETED", op["operationState"]!.GetValue<string>());
+        Assert.Equal(before.Order(), (await GetNsAsync(nsId))["vnfInstance"]!.AsArray().Select(v => v!["id"]!.GetValue<string>()).Order());
+        Assert.DoesNotContain(host.Vnfm.Instances, v => v["id"]!.GetValue<string>() == addedId);
+        Assert.Equal(HttpStatusCode.NotImplemented, (await _http.PostAsJsonAsync($"/nslcm/v2/ns_instances/{nsId}/update", new { updateType = "ADD_VNF" }, ct)).StatusCode);
+
+        Assert.Equal("COMPLETED", (await WaitForAsync(await StartAsync(nsId, "terminate", new { }), "COMPLETED", "FAILED_TEMP"))["operationState"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task Fail_ends_a_failed_temp_operation_and_frees_the_ns_instance()
     {
         var ct = TestContext.Current.CancellationToken;
