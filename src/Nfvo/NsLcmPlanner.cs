@@ -246,6 +246,9 @@ public static class NsLcmPlans
             plan.Steps.Add(create);
             plan.Steps.Add(instantiate);
         }
+        // SOL005 6.5.2.10 nsScaleStatus: every NS scaling aspect starts at level 0.
+        if (nsd.ScalingAspects.Count > 0)
+            plan.NsScaleStatus = nsd.ScalingAspects.Select(a => new NsScaleInfo { NsScalingAspectId = a.Id, NsScaleLevelId = "0" }).ToList();
         AddEnsureChains(plan, nsd);
         return plan;
     }

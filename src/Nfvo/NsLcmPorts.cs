@@ -107,22 +107,3 @@ public sealed class PlannerPlacement(NsPlacementPlanner planner, GrantSizer size
 
     public Task UnpinAsync(string vnfInstanceId, CancellationToken ct) => planner.UnpinAsync(vnfInstanceId, ct);
 }
-
-/// <summary>
-/// Placement until the NS placement planner is merged: every VNF on the tenant's default VIM (the one grants choose
-/// by default too, so no pin is needed). Location constraints and NSD affinity rules are reported as not honoured.
-/// </summary>
-public sealed class DefaultVimPlacement(VimRegistry vims) : INsVnfPlacement
-{
-    public async Task<(IReadOnlyList<NsVnfPlaced> Placements, IReadOnlyList<string> Problems)> PlaceAsync(
-        IReadOnlyList<NsVnfToPlace> vnfs, Mano.Tosca.Nsd nsd, CancellationToken ct)
-    {
-        var vim = await vims.DefaultVimAsync(ct);
-        if (vim is null) return ([], ["The tenant has no VIM: register one (POST /nfvo/v1/vims) before instantiating an NS."]);
-        return (vnfs.Select(v => new NsVnfPlaced(v.VnfKey, vim.Id, null)).ToList(), []);
-    }
-
-    public Task PinAsync(string nsInstanceId, string vnfInstanceId, string vimId, string? zoneId, CancellationToken ct) => Task.CompletedTask;
-
-    public Task UnpinAsync(string vnfInstanceId, CancellationToken ct) => Task.CompletedTask;
-}

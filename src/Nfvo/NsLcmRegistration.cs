@@ -14,9 +14,9 @@ namespace Mano.Nfvo;
 public static class NsLcmRegistration
 {
     /// <summary>
-    /// NS LCM (SOL005 clause 6): planner, engine, notifier, watchdog. The seams (<see cref="INsdSource"/>,
-    /// <see cref="INsVnfLcm"/>, <see cref="INsVnfPlacement"/>) are registered with TryAdd, so the NSD catalogue, the
-    /// VNFM clients and the placement planner (or a test) bind them; until then the defaults below answer.
+    /// NS LCM (SOL005 clause 6): planner, engine, chains, notifier, watchdog. The seams (<see cref="INsdSource"/>,
+    /// <see cref="INsVnfLcm"/>, <see cref="INsVnfPlacement"/>) are bound with TryAdd to the NSD catalogue, the VNFM
+    /// clients and the placement planner; a test may bind its own.
     /// </summary>
     public static IServiceCollection AddNsLcm(this IServiceCollection services, IConfiguration config)
     {

@@ -100,7 +100,7 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
             {
                 step.Status = NsStepStatus.Started;
                 await SaveAsync(op, plan, ct); // claimed before it acts: a resumed worker knows it may have acted
-                await ExecuteAsync(op, ns, plan, steps, step, ct);
+                await ExecuteAsync(op, ns, plan, step, ct);
                 await SaveAsync(op, plan, ct);
             }
         }
@@ -108,7 +108,7 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
 
     // ---- Steps -------------------------------------------------------------------------------------------------
 
-    private async Task ExecuteAsync(NsLcmOpOccRecord op, NsInstanceRecord ns, NsLcmPlan plan, List<NsPlanStep> steps, NsPlanStep step, CancellationToken ct)
+    private async Task ExecuteAsync(NsLcmOpOccRecord op, NsInstanceRecord ns, NsLcmPlan plan, NsPlanStep step, CancellationToken ct)
     {
         try
         {
@@ -146,7 +146,6 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
             LogStepFailed(e, step.Id, op.Id);
             Fail(step, Problem(500, $"Step {step.Id}: {e.GetType().Name}: {e.Message}"));
         }
-        _ = steps;
     }
 
     private async Task<(IVimDriver Driver, DriverConnection Connection)> VimAsync(string? vimId, CancellationToken ct)
@@ -377,6 +376,7 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
                     var request = SolJson.Deserialize<InstantiateNsRequest>(op.OperationParams ?? "{}");
                     ns.NsState = NsState.Instantiated;
                     ns.FlavourId = request.NsFlavourId;
+                    ns.NsScaleStatus = plan.NsScaleStatus is null ? null : SolJson.Serialize(plan.NsScaleStatus);
                     ns.NsInstantiationLevelId = request.NsInstantiationLevelId;
                     // SOL005 6.5.3.67 sapInfo: one per SapData of the request (Mano assigns no addresses to SAPs).
                     ns.SapInfo = SolJson.Serialize((request.SapData ?? []).Select(s => new SapInfo

@@ -588,7 +588,7 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
             await Task.Delay(100, ct);
         }
         Assert.Contains(received, n => n["notificationType"]!.GetValue<string>() == "NsIdentifierCreationNotification" && n["nsInstanceId"]!.GetValue<string>() == nsId);
-        var start = Assert.Single(received, n => n["notificationStatus"]?.GetValue<string>() == "START");
+        Assert.Equal(opId, Assert.Single(received, n => n["notificationStatus"]?.GetValue<string>() == "START")["nsLcmOpOccId"]!.GetValue<string>());
         var result = Assert.Single(received, n => n["notificationStatus"]?.GetValue<string>() == "RESULT");
         Assert.Equal("COMPLETED", result["operationState"]!.GetValue<string>());
         Assert.Equal(opId, result["nsLcmOpOccId"]!.GetValue<string>());
@@ -598,13 +598,11 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
             var path = n["notificationType"]!.GetValue<string>() == "NsIdentifierCreationNotification" ? "/URI_is_provided_by_the_client_when_creating_the_subscription-NsIdentifierCreationNotification" : "/URI_is_provided_by_the_client_when_creating_the_subscription-NsLcmOperationOccurrenceNotification";
             SolSchemas.AssertValidRequest("SOL005/NSLifecycleManagementNotification", "POST", path, n.ToJsonString());
         }
-        _ = start;
 
         // Clean up: terminate and delete, and the subscription.
         await WaitForAsync(await StartAsync(nsId, "terminate", new { }), "COMPLETED");
         Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/subscriptions/{subscriptionId}", ct)).StatusCode);
-        _ = Encoding.UTF8;
     }
 }
 
