@@ -457,6 +457,28 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
     }
 
     [Fact]
+    public async Task Redelivered_commands_do_not_run_a_step_twice()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var nsId = await CreateNsAsync("redelivered");
+        var opId = await StartAsync(nsId, "instantiate", new { nsFlavourId = "default" });
+        // The same command many times at once (duplicate delivery, several replicas): the worker lease lets one drive it.
+        var bus = host.Services.GetRequiredService<MassTransit.IBus>();
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => bus.Publish(new ExecuteNsLcmOperation("default", opId), ct)));
+        Assert.Equal("COMPLETED", (await WaitForAsync(opId, "COMPLETED", "FAILED_TEMP"))["operationState"]!.GetValue<string>());
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => bus.Publish(new ExecuteNsLcmOperation("default", opId), ct)));
+        await Task.Delay(500, ct);
+        foreach (var profile in new[] { "VNF_LB", "VNF_FW", "VNF_WEB" })
+        {
+            Assert.Single(host.Vnfm.Log, l => l == $"create redelivered-{profile}-0");
+            Assert.Single(host.Vnfm.Log, l => l == $"instantiate redelivered-{profile}-0");
+        }
+        Assert.Equal(3, NsNetworks(nsId).Count(r => r.Kind == VimResourceKind.Network));
+        Assert.Equal("COMPLETED", (await WaitForAsync(await StartAsync(nsId, "terminate", new { }), "COMPLETED", "FAILED_TEMP"))["operationState"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task Update_adds_operates_and_removes_a_vnf()
     {
         var ct = TestContext.Current.CancellationToken;
