@@ -27,7 +27,7 @@ public sealed class VnfLcmRequestConsumer(VnfLcmRequestExecutor executor) : ICon
 /// <summary>Runs one <see cref="VnfLcmRequest"/> through its REST handler (see <see cref="VnfLcmRequestConsumer"/>).</summary>
 public sealed class VnfLcmRequestExecutor(IServiceProvider services, IServiceScopeFactory scopes, VnfmOptions options, ILoggerFactory loggers)
 {
-    private const string ApiBase = "/vnflcm/v2";
+    private const string ApiBase = Contracts.VnfLcmApi.UriPrefix;
 
     // Minimal API binding of each handler (services from the scope, ids from route values, HttpRequest, CancellationToken),
     // built once per process: RequestDelegateFactory is what MapPost/MapGet use for the REST routes.

@@ -8,6 +8,7 @@ using Mano.Nfvo;
 using Mano.VimAdapters;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +18,7 @@ namespace Mano.Vnfm.Tests;
 
 /// <summary>
 /// The NFVO drives an external SOL003 VNFM over REST (RestVnfLcmClient): Mano's own VNFM on real Kestrel stands in for
-/// it. The NFVO (its VnfLcmClients, subscriber and notification endpoint, on its own Kestrel and its own in-memory bus)
+/// it, behind OAuth 2.0 client credentials. The NFVO (its VnfLcmClients, subscriber and notification endpoint, on its own Kestrel and its own in-memory bus)
 /// subscribes at start-up, and republishes the VNFM's notifications as VnfLcmOperationOccurrenceChanged on its bus.
 /// </summary>
 public sealed class ExternalVnfmTests(SqliteVnfmDatabase db) : IClassFixture<SqliteVnfmDatabase>, IAsyncLifetime
@@ -25,6 +26,8 @@ public sealed class ExternalVnfmTests(SqliteVnfmDatabase db) : IClassFixture<Sql
     private const string Tenant = VnfmHttpHost.Tenant;
     private const string ExternalVnfmId = "ext-1";
     private const string ExternalVimId = "vim-of-ext-1";
+    private const string ClientId = "mano-nfvo";
+    private const string ClientSecret = "s3cret-of-the-nfvo";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private VnfmHttpHost? _vnfm;
     private WebApplication? _nfvo;
@@ -36,7 +39,7 @@ public sealed class ExternalVnfmTests(SqliteVnfmDatabase db) : IClassFixture<Sql
 
     public async ValueTask InitializeAsync()
     {
-        _vnfm = await VnfmHttpHost.StartAsync(db);
+        _vnfm = await VnfmHttpHost.StartAsync(db, (ClientId, ClientSecret));
         _nfvoUrl = $"http://127.0.0.1:{VnfmHttpHost.FreePort()}";
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
@@ -48,6 +51,18 @@ public sealed class ExternalVnfmTests(SqliteVnfmDatabase db) : IClassFixture<Sql
             ["Nfvo:ExternalVnfms:0:BaseUrl"] = _vnfm.BaseUrl,
             ["Nfvo:ExternalVnfms:0:VimIds:0"] = ExternalVimId,
             ["Nfvo:ExternalVnfms:0:TenantId"] = Tenant,
+            ["Nfvo:ExternalVnfms:0:Auth"] = "OAuth2",
+            ["Nfvo:ExternalVnfms:0:TokenUrl"] = $"{_vnfm.BaseUrl}/token",
+            ["Nfvo:ExternalVnfms:0:ClientId"] = ClientId,
+            ["Nfvo:ExternalVnfms:0:ClientSecret"] = ClientSecret,
+            // The same VNFM with wrong credentials: its requests fail with 503, naming no secret.
+            ["Nfvo:ExternalVnfms:1:Id"] = "ext-wrong-secret",
+            ["Nfvo:ExternalVnfms:1:BaseUrl"] = _vnfm.BaseUrl,
+            ["Nfvo:ExternalVnfms:1:VimIds:0"] = "vim-of-ext-wrong",
+            ["Nfvo:ExternalVnfms:1:Auth"] = "OAuth2",
+            ["Nfvo:ExternalVnfms:1:TokenUrl"] = $"{_vnfm.BaseUrl}/token",
+            ["Nfvo:ExternalVnfms:1:ClientId"] = ClientId,
+            ["Nfvo:ExternalVnfms:1:ClientSecret"] = "not-the-secret",
         });
         var services = builder.Services;
         services.AddScoped<TenantContext>();
@@ -137,22 +152,29 @@ public sealed class ExternalVnfmTests(SqliteVnfmDatabase db) : IClassFixture<Sql
         var op = await client.SendAsync(new VnfLcmRequest(Tenant, VnfLcmOperations.ReadOpOcc, null, accepted.VnfLcmOpOccId, null), Ct);
         Assert.Equal("COMPLETED", JsonNode.Parse(op.Body!)!["operationState"]!.GetValue<string>());
 
+        // OAuth 2.0: the NFVO fetched a token (cached across requests); wrong client credentials are a 503 that names no secret.
+        Assert.Equal(1, Vnfm.TokensIssued);
+        var wrong = await clients.For("vim-of-ext-wrong").SendAsync(new VnfLcmRequest(Tenant, VnfLcmOperations.Read, id, null, null), Ct);
+        Assert.Equal(503, wrong.StatusCode);
+        Assert.Contains("refused the client credentials", wrong.Body);
+        Assert.DoesNotContain("not-the-secret", wrong.Body);
+
         // PATCH carries If-Match: a stale one is 412.
         Assert.Equal(412, (await client.SendAsync(new VnfLcmRequest(Tenant, VnfLcmOperations.Modify, id, null, """{"vnfInstanceName":"x"}""", "\"stale\""), Ct)).StatusCode);
     }
 
+    /// <summary>The VNFM's subscriptions with this callback, read in its database (its API now wants a token).</summary>
     private async Task<string> WaitForSubscriptionAsync(string callback)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Vnfm.BaseUrl}/vnflcm/v2/subscriptions");
-            request.Headers.Add("Version", Contracts.VnfLcmApi.Version);
-            using var response = await _http.SendAsync(request, Ct);
-            var list = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!.AsArray();
-            var mine = list.Where(s => s!["callbackUri"]!.GetValue<string>() == callback).ToList();
-            Assert.True(mine.Count <= 1, "the NFVO subscribed more than once");
-            if (mine.Count == 1) return mine[0]!["id"]!.GetValue<string>();
+            await using (var context = db.NewContext(Tenant))
+            {
+                var mine = await context.Subscriptions.AsNoTracking().Where(s => s.CallbackUri == callback).Select(s => s.Id).ToListAsync(Ct);
+                Assert.True(mine.Count <= 1, "the NFVO subscribed more than once");
+                if (mine.Count == 1) return mine[0];
+            }
             Assert.True(DateTime.UtcNow < deadline, "the NFVO did not subscribe to the external VNFM within 20 s");
             await Task.Delay(100, Ct);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using System.Net.Sockets;
 using MassTransit;
 using Mano.Common;
@@ -41,7 +42,16 @@ public sealed class VnfmHttpHost : IAsyncDisposable
     public EventLog Events { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<VnfmHttpHost> StartAsync(ITestDatabase<VnfmDbContext> db)
+    /// <summary>Bearer tokens issued by the /token endpoint (when started with OAuth 2.0 protection).</summary>
+    public int TokensIssued => _tokens.Count;
+
+    private readonly ConcurrentDictionary<string, bool> _tokens = new();
+
+    /// <param name="oauth2">
+    /// When set, /vnflcm/v2 requires a Bearer token that this host's own token endpoint (POST /token, RFC 6749 4.4 client
+    /// credentials in HTTP Basic) issues to these credentials: an external VNFM protected by OAuth 2.0 (SOL013 8.3.3).
+    /// </param>
+    public static async Task<VnfmHttpHost> StartAsync(ITestDatabase<VnfmDbContext> db, (string ClientId, string Secret)? oauth2 = null)
     {
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
         var cloud = new SandboxCloud(new SandboxCloudOptions { Zones = ["az-1", VnfmWorld.GrantedZone] });
@@ -78,10 +88,41 @@ public sealed class VnfmHttpHost : IAsyncDisposable
             x.UsingInMemory((ctx, cfg) => cfg.ConfigureEndpoints(ctx));
         });
         var app = builder.Build();
+        var host = new VnfmHttpHost(app, baseUrl, cloud, events);
+        if (oauth2 is { } credentials) host.RequireBearer(credentials.ClientId, credentials.Secret);
         app.UseManoPipeline();
         app.MapVnfLcmApiV2();
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new VnfmHttpHost(app, baseUrl, cloud, events);
+        return host;
+    }
+
+    private void RequireBearer(string clientId, string secret)
+    {
+        _app.Use(async (http, next) =>
+        {
+            var authorization = http.Request.Headers.Authorization.ToString();
+            if (http.Request.Path == "/token" && http.Request.Method == "POST")
+            {
+                var expected = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{WebUtility.UrlEncode(clientId)}:{WebUtility.UrlEncode(secret)}"));
+                if (authorization != expected)
+                {
+                    http.Response.StatusCode = 401;
+                    await http.Response.WriteAsJsonAsync(new { error = "invalid_client" });
+                    return;
+                }
+                var token = Guid.NewGuid().ToString("N");
+                _tokens[token] = true;
+                await http.Response.WriteAsJsonAsync(new { access_token = token, token_type = "bearer", expires_in = 3600 });
+                return;
+            }
+            if (http.Request.Path.StartsWithSegments("/vnflcm/v2")
+                && !(authorization.StartsWith("Bearer ", StringComparison.Ordinal) && _tokens.ContainsKey(authorization[7..])))
+            {
+                http.Response.StatusCode = 401;
+                return;
+            }
+            await next(http);
+        });
     }
 
     /// <summary>Sends a request over the bus as the NFVO does (MassTransit request/response).</summary>
