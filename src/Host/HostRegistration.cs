@@ -210,6 +210,7 @@ public static class HostRegistration
             apis = new[]
             {
                 settings.Nfvo ? "/vnfpkgm/v2 (SOL005 VNF package management)" : null,
+                settings.Nfvo ? "/nsd/v2 (SOL005 NSD management)" : null,
                 settings.Nfvo ? "/nslcm/v2 (SOL005 NS lifecycle management)" : null,
                 settings.Nfvo ? "/nsplan/v1 (NS plans: dry runs, service function chains and traces)" : null,
                 settings.Vnfm ? "/vnflcm/v2 (SOL003 VNF lifecycle management)" : null,

@@ -185,6 +185,9 @@ public abstract class NsdManagementTests(NfvoTestHost host)
         var again = await UploadAsync(client, NsdPackages.ChainNsd());
         Assert.Equal(NsdOnboardingState.Error, again.NsdOnboardingState);
         Assert.Contains($"already onboarded as NsdInfo {info.Id}", again.OnboardingFailureDetails!.Detail);
+
+        // The validation above was against real schemas: no $ref of the NSD management documents went unresolved.
+        Assert.DoesNotContain(SolSchemas.UnresolvedReferences, u => u.Contains("NSDManagement", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -331,6 +334,37 @@ public abstract class NsdManagementTests(NfvoTestHost host)
         Assert.Contains("describe a VNF, not an NS", vnf.OnboardingFailureDetails!.Detail);
     }
 
+    [Fact]
+    public async Task A_nested_NSD_must_be_an_onboarded_and_enabled_NSD()
+    {
+        var client = Client();
+        var outer = $"""
+            tosca_definitions_version: tosca_simple_yaml_1_3
+            imports:
+              - https://forge.etsi.org/rep/nfv/SOL001/raw/v3.5.1/etsi_nfv_sol001_common_types.yaml
+              - https://forge.etsi.org/rep/nfv/SOL001/raw/v3.5.1/etsi_nfv_sol001_nsd_types.yaml
+            topology_template:
+              node_templates:
+                NS:
+                  type: tosca.nodes.nfv.NS
+                  properties: {"{"} descriptor_id: outer-{_tenant}, designer: Mano, version: '1.0', name: outer, invariant_id: outer, flavour_id: default {"}"}
+                CHAIN:
+                  type: tosca.nodes.nfv.NS
+                  properties: {"{"} descriptor_id: {NsdPackages.NsdId}, designer: Mano, version: '1.0', name: {NsdPackages.NsdName}, invariant_id: {NsdPackages.NsdInvariantId}, flavour_id: default {"}"}
+            """;
+        var before = await UploadAsync(client, Encoding.UTF8.GetBytes(outer), "text/plain");
+        Assert.Equal(NsdOnboardingState.Error, before.NsdOnboardingState);
+        Assert.Contains($"no onboarded NSD has nsdId {NsdPackages.NsdId} (nested NS)", before.OnboardingFailureDetails!.Detail);
+
+        await OnboardVnfPackagesAsync(client);
+        var chain = await OnboardChainAsync(client);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PutAsync($"{Root}/{before.Id}/nsd_content", Content(Encoding.UTF8.GetBytes(outer), "text/plain"), Ct)).StatusCode);
+        var after = await WaitForOnboardingAsync(client, before.Id);
+        Assert.True(after.NsdOnboardingState == NsdOnboardingState.Onboarded, after.OnboardingFailureDetails?.Detail);
+        Assert.Equal([chain.Id], after.NestedNsdInfoIds);
+        Assert.Empty(after.VnfPkgIds!);
+    }
+
     // ------------------------------------------------------------------ PATCH, ETag, DELETE
 
     [Fact]
@@ -364,6 +398,11 @@ public abstract class NsdManagementTests(NfvoTestHost host)
         await AssertProblemAsync(await client.PatchAsync(self, MergePatch("""{"nsdOperationalState":"BROKEN"}"""), Ct), HttpStatusCode.BadRequest);
         await AssertProblemAsync(await client.PatchAsync(self, MergePatch("{}"), Ct), HttpStatusCode.BadRequest);
         await AssertProblemAsync(await client.PatchAsync(self, JsonContent.Create(new { userDefinedData = new { a = 1 } }), Ct), HttpStatusCode.UnsupportedMediaType);
+        // SOL013 9.3: the API version of /nsd/v2 (SOL005 v3.7.1 NSD management: 2.3.0), with the Version header.
+        var versions = await client.GetAsync("/nsd/v2/api_versions", Ct);
+        var v = JsonNode.Parse(await ValidAsync(versions, "GET", "/api_versions"))!;
+        Assert.Equal(("/nsd/v2", "2.3.0"), (v["uriPrefix"]!.GetValue<string>(), v["apiVersions"]![0]!["version"]!.GetValue<string>()));
+        Assert.Equal("2.3.0", get.Headers.GetValues("Version").Single());
     }
 
     [Fact]
@@ -409,6 +448,24 @@ public abstract class NsdManagementTests(NfvoTestHost host)
                     descriptor_invariant_id: router
                     name: router
             """;
+        var callback = $"http://subscriber.test/{_tenant}/all-pnfd";
+        var deletions = $"http://subscriber.test/{_tenant}/pnfd-deletions";
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/nsd/v2/subscriptions", new { callbackUri = callback }, Ct)).StatusCode);
+        var filtered = await client.PostAsJsonAsync("/nsd/v2/subscriptions", new
+        {
+            callbackUri = deletions, filter = new { notificationTypes = new[] { "PnfdDeletionNotification" }, pnfdId = new[] { pnfdId } },
+        }, Ct);
+        await ValidAsync(filtered, "POST", "/subscriptions");
+
+        // A PNFD without a PNF node template fails (PnfdOnBoardingFailureNotification).
+        var broken = await Body<PnfdInfo>(await client.PostAsJsonAsync("/nsd/v2/pnf_descriptors", new { }, Ct));
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PutAsync($"/nsd/v2/pnf_descriptors/{broken.Id}/pnfd_content",
+            Content("tosca_definitions_version: tosca_simple_yaml_1_3\ntopology_template: {}\n"u8.ToArray(), "text/plain"), Ct)).StatusCode);
+        var brokenDeadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await Body<PnfdInfo>(await client.GetAsync($"/nsd/v2/pnf_descriptors/{broken.Id}", Ct))).PnfdOnboardingState == NsdOnboardingState.Processing
+               && DateTime.UtcNow < brokenDeadline)
+            await Task.Delay(50, Ct); // its failure is notified before the next PNFD's onboarding
+
         var r = await client.PostAsJsonAsync("/nsd/v2/pnf_descriptors", new { userDefinedData = new { site = "a" } }, Ct);
         Assert.Equal(HttpStatusCode.Created, r.StatusCode);
         var pnfd = SolJson.Deserialize<PnfdInfo>(await ValidAsync(r, "POST", "/pnf_descriptors"));
@@ -458,6 +515,29 @@ public abstract class NsdManagementTests(NfvoTestHost host)
         Assert.Equal(HttpStatusCode.OK, (await client.PatchAsync($"{Root}/{withPnf.Id}", MergePatch("""{"nsdOperationalState":"DISABLED"}"""), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"{Root}/{withPnf.Id}", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync(self, Ct)).StatusCode);
+
+        var failed = await Body<PnfdInfo>(await client.GetAsync($"/nsd/v2/pnf_descriptors/{broken.Id}", Ct));
+        Assert.Equal(NsdOnboardingState.Error, failed.PnfdOnboardingState);
+        Assert.Contains("no tosca.nodes.nfv.PNF node template", failed.OnboardingFailureDetails!.Detail);
+        var deadline2 = DateTime.UtcNow.AddSeconds(20);
+        // 3 PNFD notifications and 4 NSD ones (onboarding, failure, change, deletion of the NSDs with the PNF).
+        while ((host.Callbacks.For(callback).Count(c => c.Method == "POST") < 7 || host.Callbacks.For(deletions).Count(c => c.Method == "POST") < 1)
+               && DateTime.UtcNow < deadline2)
+            await Task.Delay(100, Ct);
+        // The NSD notifications of the NSD with the PNF are there too; the PNFD ones in order.
+        var pnfdNotifications = host.Callbacks.For(callback).Where(c => c.Method == "POST")
+            .Where(c => JsonNode.Parse(c.Body)!["notificationType"]!.GetValue<string>().StartsWith("Pnfd", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["PnfdOnBoardingFailureNotification", "PnfdOnBoardingNotification", "PnfdDeletionNotification"],
+            pnfdNotifications.Select(c => JsonNode.Parse(c.Body)!["notificationType"]!.GetValue<string>()));
+        foreach (var n in pnfdNotifications)
+            SolSchemas.AssertValidRequest(NotificationApi, "POST",
+                $"/URI_is_provided_by_the_client_when_creating_the_subscription-{JsonNode.Parse(n.Body)!["notificationType"]!.GetValue<string>()}", n.Body);
+        Assert.Equal((broken.Id, (string?)null), (SolJson.Deserialize<NsdmNotification>(pnfdNotifications[0].Body).PnfdInfoId, SolJson.Deserialize<NsdmNotification>(pnfdNotifications[0].Body).PnfdId));
+        var onboarded = SolJson.Deserialize<NsdmNotification>(pnfdNotifications[1].Body);
+        Assert.Equal((pnfd.Id, pnfdId), (onboarded.PnfdInfoId, onboarded.PnfdId));
+        Assert.Equal($"http://nfvo.test/nsd/v2/pnf_descriptors/{pnfd.Id}", onboarded.Links["pnfdInfo"]!["href"]!.GetValue<string>());
+        var onlyDeletion = Assert.Single(host.Callbacks.For(deletions), c => c.Method == "POST");
+        Assert.Equal(SolJson.Deserialize<NsdmNotification>(pnfdNotifications[2].Body).Id, SolJson.Deserialize<NsdmNotification>(onlyDeletion.Body).Id);
     }
 
     // ------------------------------------------------------------------ subscriptions and notifications
