@@ -57,12 +57,19 @@ internal static class PortChainReconciler
         // Port pairs: kept when key and ports match; a pair whose ports changed (a healed VNFC got new ports) is replaced.
         var pairs = new Dictionary<string, SfcPart>(StringComparer.Ordinal);
         var plannedPairs = plan.PortPairGroups.SelectMany(g => g.PortPairs).ToDictionary(p => p.Key, StringComparer.Ordinal);
-        foreach (var p in mine.Where(p => p.Kind == SfcPartKind.PortPair))
+        var existingPairs = mine.Where(p => p.Kind == SfcPartKind.PortPair).ToList();
+        foreach (var p in existingPairs)
         {
-            if (plannedPairs.TryGetValue(p.Marker!.Key, out var want) && want.IngressPortId == p.Ingress && want.EgressPortId == p.Egress
-                && pairs.TryAdd(want.Key, p)) continue;
-            stale.Add(p);
+            if (plannedPairs.TryGetValue(p.Marker!.Key, out var want) && want.IngressPortId == p.Ingress && want.EgressPortId == p.Egress)
+                pairs.TryAdd(want.Key, p);
         }
+        // A pair with the same ports under another key (the VNFC got another id) is reused: a VIM refuses a port in two pairs.
+        foreach (var want in plannedPairs.Values.Where(w => !pairs.ContainsKey(w.Key)))
+        {
+            var same = existingPairs.FirstOrDefault(p => p.Ingress == want.IngressPortId && p.Egress == want.EgressPortId && !pairs.Values.Contains(p));
+            if (same is not null) pairs[want.Key] = same;
+        }
+        stale.AddRange(existingPairs.Where(p => !pairs.Values.Contains(p)));
         foreach (var want in plannedPairs.Values.Where(w => !pairs.ContainsKey(w.Key)))
             pairs[want.Key] = await api.CreatePortPairAsync(Marker(want.Key), want.IngressPortId, want.EgressPortId, ct).ConfigureAwait(false);
 

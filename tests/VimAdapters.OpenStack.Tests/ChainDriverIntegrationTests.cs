@@ -52,11 +52,11 @@ public sealed class ChainDriverIntegrationTests(TestCloud cloud)
                 var device = Guid.NewGuid().ToString();
                 sf.Add((await Port($"sf{i}-in", device), await Port($"sf{i}-out", device)));
             }
-            PortChainPlan Plan(int vnfcs) => new(CorpusPlans.Tenant, owner, "vnffg1/nfp1",
+            PortChainPlan Plan(int vnfcs, int port = 80, bool symmetric = false) => new(CorpusPlans.Tenant, owner, "vnffg1/nfp1",
                 [new PortPairGroupPlan("hop1", sf.Take(vnfcs).Select((p, i) => new PortPairPlan($"hop1/vnfc{i}", p.In, p.Out)).ToList())],
                 [new FlowClassifierPlan("rule1", Protocol: "tcp", SourceIpPrefix: "10.77.0.0/24", DestinationIpPrefix: "10.77.0.50",
-                    DestinationPortRangeMin: 80, DestinationPortRangeMax: 80, LogicalSourcePortId: client)],
-                Symmetric: false, Correlation: PortChainPlan.MplsCorrelation);
+                    DestinationPortRangeMin: port, DestinationPortRangeMax: port, LogicalSourcePortId: client)],
+                Symmetric: symmetric, Correlation: PortChainPlan.MplsCorrelation);
 
             var first = await driver.EnsurePortChainAsync(vim, Plan(1), Ct);
             var again = await driver.EnsurePortChainAsync(vim, Plan(1), Ct);
@@ -83,6 +83,15 @@ public sealed class ChainDriverIntegrationTests(TestCloud cloud)
             Assert.Equal("tcp", listed.FlowClassifiers.Single().Classifier.Protocol);
             var chain = (await cloud.Raw.GetAsync("network", "/v2.0/sfc/port_chains/" + listed.ChainId))!["port_chain"]!;
             Assert.Equal(scaledIn.PortPairGroups[0].Id, chain["port_pair_groups"]!.AsArray().Single()!.GetValue<string>());
+
+            // a changed classifier is replaced under the same chain; a chain whose symmetry changes is replaced
+            var https = await driver.EnsurePortChainAsync(vim, Plan(2, port: 443), Ct);
+            Assert.Equal(first.ChainId, https.ChainId);
+            Assert.NotEqual(first.FlowClassifiers[0].Id, https.FlowClassifiers[0].Id);
+            Assert.Equal(443, Assert.Single(await MineAsync("flow_classifiers", owner))["destination_port_range_min"]!.GetValue<int>());
+            var symmetric = await driver.EnsurePortChainAsync(vim, Plan(2, port: 443, symmetric: true), Ct);
+            Assert.NotEqual(first.ChainId, symmetric.ChainId);
+            Assert.True(Assert.Single(await MineAsync("port_chains", owner))["chain_parameters"]!["symmetric"]!.GetValue<bool>());
 
             await driver.DeletePortChainsAsync(vim, CorpusPlans.Tenant, owner, null, Ct);
             foreach (var collection in new[] { "port_chains", "port_pair_groups", "port_pairs", "flow_classifiers" })

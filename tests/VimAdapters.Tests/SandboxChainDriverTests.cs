@@ -91,6 +91,25 @@ public sealed class SandboxChainDriverTests
     }
 
     [Fact]
+    public async Task A_pair_whose_key_changed_but_ports_did_not_is_kept()
+    {
+        var cloud = new SandboxCloud();
+        var driver = new SandboxChainDriver(cloud);
+        var (client, sf) = await PortsAsync(cloud, 1);
+        var before = await driver.EnsurePortChainAsync(Vim, Plan(client, sf), Ct);
+        var renamed = Plan(client, sf) with
+        {
+            PortPairGroups = [new PortPairGroupPlan("hop1", [new PortPairPlan("hop1/renamed-vnfc", sf[0].In, sf[0].Out)])],
+        };
+
+        var after = await driver.EnsurePortChainAsync(Vim, renamed, Ct);
+
+        Assert.Equal(before.PortPairGroups[0].PortPairs[0].Id, after.PortPairGroups[0].PortPairs[0].Id);
+        Assert.Single(cloud.QuerySfcResources(Tenant), r => r.Kind == SandboxSfcKind.PortPair);
+        Assert.False(cloud.GetCallCounts().ContainsKey(SandboxOperations.DeletePortPair));
+    }
+
+    [Fact]
     public async Task A_changed_classifier_or_symmetry_is_replaced()
     {
         var cloud = new SandboxCloud();
