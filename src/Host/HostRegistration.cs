@@ -125,8 +125,11 @@ public static class HostRegistration
         {
             services.AddVnfm(config, DatabaseSettings.From(config, settings.DataDir, "vnfm"));
             checks.AddDbContextCheck<VnfmDbContext>("vnfm-db", tags: ["ready"]);
-            services.AddSandboxVim(config, settings);
         }
+        // The sandbox VIM serves both roles: the VNFM puts VNFs on it, the NFVO makes NS virtual links and chains on it.
+        // One SandboxCloud per process: the sandbox is process-local, so an NS on the sandbox VIM needs the NFVO and VNFM
+        // roles in ONE process (NS VL networks made by the NFVO are then the networks the VNFM's ports attach to).
+        if (settings.Nfvo || settings.Vnfm) services.AddSandboxVim(config, settings);
         return services;
     }
 
@@ -208,6 +211,8 @@ public static class HostRegistration
             {
                 settings.Nfvo ? "/vnfpkgm/v2 (SOL005 VNF package management)" : null,
                 settings.Nfvo ? "/nsd/v2 (SOL005 NSD management)" : null,
+                settings.Nfvo ? "/nslcm/v2 (SOL005 NS lifecycle management)" : null,
+                settings.Nfvo ? "/nsplan/v1 (NS plans: dry runs, service function chains and traces)" : null,
                 settings.Vnfm ? "/vnflcm/v2 (SOL003 VNF lifecycle management)" : null,
                 settings.Vnfm ? "/sandbox/v1 (the sandbox VIM: simulated, not a real cloud)" : null,
             }.OfType<string>(),

@@ -269,6 +269,7 @@ public abstract partial class NfvoDbContext(DbContextOptions options, TenantCont
         });
 
         ConfigureGrants(modelBuilder); // GrantModel.cs: grants, the granted-resource ledger, quotas, VIM capacities
+        ConfigureNsLcm(modelBuilder); // NsLcmModel.cs: NS instances, their VNFs, NS LCM op occs, NS LCM subscriptions
         ConfigureNsds(modelBuilder); // NsdEntities.cs: NS / PNF descriptors, NSD management subscriptions
         ConfigurePlacement(modelBuilder); // NsPlacement.cs: VNF placement pins
     }

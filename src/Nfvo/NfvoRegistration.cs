@@ -73,8 +73,9 @@ public static class NfvoRegistration
         services.AddScoped<OnboardedVnfPackageQuery>();
         services.AddVimRegistry(config);
         services.AddNfvoGrants(config); // GrantsApi.cs
-        services.AddVnfLcmClients(config); // VnfLcmClients.cs: VNF LCM through Mano's VNFM (bus) or external VNFMs (REST)
+        services.AddNsLcm(config); // NsLcmRegistration.cs: SOL005 NS LCM
         services.AddNsdManagement(); // NsdManagementApi.cs: NSD / PNFD onboarding, notifications, NsdCatalog
+        services.AddVnfLcmClients(config); // VnfLcmClients.cs: VNF LCM through Mano's VNFM (bus) or external VNFMs (REST)
         return services;
     }
 
@@ -88,9 +89,10 @@ public static class NfvoRegistration
         bus.AddConsumer<GetOnboardedVnfPackageConsumer>();
         bus.AddConsumer<GetVnfPackageArtifactChunkConsumer>(); // PackageArtifactChunks.cs
         bus.AddNfvoGrantConsumers(); // GrantsApi.cs
-        bus.AddRequestClient<Mano.Contracts.Messages.VnfLcmRequest>(); // VnfLcmClients.cs
+        bus.AddNsLcmConsumers(); // NsLcmRegistration.cs
         bus.AddConsumer<OnboardNsdConsumer>();
         bus.AddConsumer<OnboardPnfdConsumer>();
+        bus.AddRequestClient<Mano.Contracts.Messages.VnfLcmRequest>(); // VnfLcmClients.cs
     }
 
     /// <summary>The NFVO's HTTP APIs: SOL005 VNF package management (/vnfpkgm/v2) and the VIM registry (/nfvo/v1/vims).</summary>
@@ -100,8 +102,10 @@ public static class NfvoRegistration
         app.MapVimsApiV1();
         app.MapGrantApiV1();
         app.MapVimTackerApi();
-        app.MapVnfLcmNotificationsApi(); // VnfLcmClients.cs
+        app.MapNsLcmApiV2();
+        app.MapNsPlanApiV1();
         app.MapNsdManagementApiV2();
+        app.MapVnfLcmNotificationsApi(); // VnfLcmClients.cs
         return app;
     }
 

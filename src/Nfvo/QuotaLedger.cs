@@ -91,7 +91,7 @@ public sealed class GrantSizer
     private static IEnumerable<ResourceDefinition> Definitions(GrantRequest r) =>
         (r.AddResources ?? []).Concat(r.TempResources ?? []).Concat(r.RemoveResources ?? []).Concat(r.UpdateResources ?? []);
 
-    private async Task<Vnfd?> LoadAsync(NfvoDbContext db, string vnfdId, CancellationToken ct)
+    public async Task<Vnfd?> LoadAsync(NfvoDbContext db, string vnfdId, CancellationToken ct)
     {
         var package = await db.VnfPackages.AsNoTracking()
             .Where(p => p.VnfdId == vnfdId && p.OnboardingState == PackageOnboardingState.Onboarded)

@@ -54,10 +54,12 @@ public abstract class NfvoTestHost(bool postgres) : IAsyncLifetime
             ["Nfvo:PackageFetch:TimeoutSeconds"] = "20",
             ["Auth:DefaultTenant"] = "default",
         });
+        builder.Configuration.AddInMemoryCollection(ExtraConfiguration);
         builder.Services.AddSingleton<WorkSignal>();
         builder.Services.AddSingleton<WorkSignalInterceptor>();
         builder.Services.AddScoped<TenantContext>();
         builder.Services.AddNfvo(builder.Configuration, _db.Settings);
+        ConfigureServices(builder.Services);
         builder.Services.AddSingleton(new NotificationOptions { FirstRetryDelay = TimeSpan.FromMilliseconds(200), Poll = TimeSpan.FromMilliseconds(200) });
         builder.Services.AddHttpClient(NotificationDispatcher<NfvoDbContext>.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Callbacks);
         builder.Services.AddMassTransit(x =>
@@ -87,6 +89,14 @@ public abstract class NfvoTestHost(bool postgres) : IAsyncLifetime
         _app.MapNfvoApis();
         await _app.Services.MigrateNfvoAsync(CancellationToken.None);
         await _app.StartAsync();
+    }
+
+    /// <summary>Settings a derived host adds (they override the defaults above).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraConfiguration => [];
+
+    /// <summary>Services a derived host adds or replaces after AddNfvo (last registration wins).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public async ValueTask DisposeAsync()

@@ -143,6 +143,9 @@ public static class SolSchemas
         "SOL003 VnfLcmOpOccs.Get.200 / Subscriptions.Get.200: item schema instead of array (validated as array)",
         "SOL003 VnfLcmOpOcc: unconditional oneOf(changedInfo, modificationsTriggeredByVnfPkgChange) dropped",
         "SOL003 IpOverEthernetAddressInfo: oneOf(addresses, addressRange) moved from the object to ipAddresses.items",
+        "SOL005 NsLcmOpOcc.operationParams: string enum of operation types replaced by an object (the request, GS 6.5.2.3)",
+        "SOL005 NS LCM LifecycleChangeNotificationsFilter.notificationTypes: the names the description lists added to the misspelt enum",
+        "SOL005 NS LCM ExtVirtualLinkInfo.currentVnfExtCpData: one VnfExtCpData validated as an array of them (SOL003 5.5.3.2, 1..N)",
         "SOL005 PnfdOnboardingStateType: ONBOARDING read as ONBOARDED",
         "SOL005 NsdInfoModifications: userDefinedData validated as KeyValuePairs; oneOf(nsdOperationalState, userDefinedData) as anyOf",
         "SOL005 NsdInfo: anyOf(vnfPkgIds, nestedNsdInfoIds) only when nsdOnboardingState is ONBOARDED",
@@ -151,6 +154,24 @@ public static class SolSchemas
 
     private static void ApplyErrata(string definitionName, JsonObject definition)
     {
+        // SOL005 6.5.3.x ExtVirtualLinkInfo "as specified in clause 5.5.3.2 of SOL003", where currentVnfExtCpData is 1..N:
+        // the OpenAPI gives one VnfExtCpData.
+        if (definitionName.StartsWith("ExtVirtualLinkInfo", StringComparison.Ordinal)
+            && definition["properties"]?["currentVnfExtCpData"] is JsonObject current && current["type"]?.GetValue<string>() != "array")
+            definition["properties"]!["currentVnfExtCpData"] = new JsonObject { ["type"] = "array", ["items"] = current.DeepClone() };
+        // SOL005 6.5.2.3: operationParams "shall be formatted according to the request data type of the related LCM
+        // operation" (InstantiateNsRequest, ...), while the OpenAPI types it as a string enum of operation types.
+        if (definitionName == "NsLcmOpOcc" && definition["properties"]?["operationParams"] is JsonObject opParams && opParams["enum"] is not null)
+            definition["properties"]!["operationParams"] = new JsonObject { ["type"] = "object" };
+        // SOL005 6.5.3.8: the enum spells "NsLcmOperationOccurenceNotification" and omits NsLcmCapacityShortageNotification,
+        // while its description (and the notifications' own notificationType) name NsLcmOperationOccurrenceNotification.
+        if (definitionName.StartsWith("LifecycleChangeNotificationsFilter", StringComparison.Ordinal)
+            && definition["properties"]?["notificationTypes"]?["items"]?["enum"] is JsonArray types
+            && types.Any(t => t?.GetValue<string>() == "NsLcmOperationOccurenceNotification"))
+        {
+            types.Add("NsLcmOperationOccurrenceNotification");
+            types.Add("NsLcmCapacityShortageNotification");
+        }
         if (definitionName.StartsWith("PnfdOnboardingStateType", StringComparison.Ordinal) && definition["enum"] is JsonArray states)
             definition["enum"] = new JsonArray(states.Select(v => (JsonNode?)JsonValue.Create(v!.GetValue<string>() == "ONBOARDING" ? "ONBOARDED" : v.GetValue<string>())).ToArray());
         if (definitionName.StartsWith("NsdInfoModifications", StringComparison.Ordinal))

@@ -404,6 +404,224 @@ namespace Mano.Nfvo.Migrations.Postgres
                     b.ToTable("ns_descriptor_files", "nfvo");
                 });
 
+            modelBuilder.Entity("Mano.Nfvo.NsInstanceRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CurrentOpOccId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FlavourId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NsInstanceDescription")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("NsInstanceName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("NsInstantiationLevelId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NsScaleStatus")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NsState")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("NsdId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("NsdInfoId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("SapInfo")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("VirtualLinks")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("TenantId", "NsdInfoId");
+
+                    b.ToTable("ns_instances", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsLcmOpOccRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CancelMode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("IsAutomaticInvocation")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("IsCancelPending")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("LcmOperationType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NsInstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("OperationParams")
+                        .HasColumnType("text");
+
+                    b.Property<string>("OperationState")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Plan")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("StartTime")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("StateEnteredTime")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OperationState");
+
+                    b.HasIndex("TenantId", "NsInstanceId");
+
+                    b.ToTable("ns_lcm_op_occs", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsLcmSubscriptionRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Authentication")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CallbackUri")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Filter")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Verbosity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("nslcm_subscriptions", "nfvo");
+                });
+
+            modelBuilder.Entity("Mano.Nfvo.NsVnfInstanceRecord", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("VnfInstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NsInstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("VimId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("VnfInstance")
+                        .HasColumnType("text");
+
+                    b.Property<string>("VnfProfileId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("VnfdId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("ZoneId")
+                        .HasColumnType("text");
+
+                    b.HasKey("TenantId", "VnfInstanceId");
+
+                    b.HasIndex("TenantId", "NsInstanceId");
+
+                    b.ToTable("ns_vnf_instances", "nfvo");
+                });
+
             modelBuilder.Entity("Mano.Nfvo.NsdmSubscriptionRecord", b =>
                 {
                     b.Property<string>("Id")
