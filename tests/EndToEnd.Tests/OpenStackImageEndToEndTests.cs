@@ -176,7 +176,8 @@ public sealed class OpenStackImageEndToEndTests(ITestOutputHelper output) : IAsy
             {
                 var id = (await SendAsync(HttpMethod.Post, $"{b}/vnflcm/v2/vnf_instances", new JsonObject { ["vnfdId"] = vnfdId }, HttpStatusCode.Created))["id"]!.GetValue<string>();
                 instances.Add(id);
-                await RunOpAsync(b, id, "instantiate", new JsonObject { ["flavourId"] = "simple" });
+                // helloworld carries BaseHOT/ templates: deploy it from the VNFD (ADR-0015's opt-out), where Mano uploads the image itself.
+                await RunOpAsync(b, id, "instantiate", new JsonObject { ["flavourId"] = "simple", ["additionalParams"] = new JsonObject { ["heatMode"] = false } });
                 var images = await GlanceImagesAsync(imageName);
                 var only = Assert.Single(images)!;
                 Assert.Equal("active", only["status"]!.GetValue<string>());
