@@ -35,7 +35,8 @@ public static class SandboxApi
     {
         services.AddSingleton(_ => new SandboxCloud(new SandboxCloudOptions
         {
-            StatePath = Path.Combine(settings.DataDir, "sandbox-vim.json"),
+            // Sandbox:Persist=false keeps the sandbox's state in memory only (it then forgets its resources on restart).
+            StatePath = config.GetValue("Sandbox:Persist", true) ? Path.Combine(settings.DataDir, "sandbox-vim.json") : null,
             Latency = TimeSpan.FromMilliseconds(config.GetValue("Sandbox:LatencyMs", 0)),
             // Sandbox:UnlimitedQuota=true lifts the per-tenant default quota (load benchmarks: scripts/bench-ns.sh).
             DefaultQuota = config.GetValue("Sandbox:UnlimitedQuota", false) ? SandboxQuota.Unlimited : SandboxQuota.Default,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using MassTransit;
 using Mano.Common;
@@ -36,21 +37,37 @@ public sealed class NsLcmOptions
 public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnfPlacement placement, NsChains chains,
     IServiceProvider services, NsLcmNotifier notifier, NsLcmOptions options, ILogger<NsLcmRunner> logger)
 {
+    // Lost wake-ups: a VNF op occ event that arrives while another worker of this process holds the NS op's lease would
+    // otherwise be dropped and the NS op would wait for the watchdog (10 s): measured as the p99 of the NS benchmark.
+    // Every call counts a wake-up first; the lease holder drives again until no wake-up came during its pass. (Across
+    // replicas the watchdog remains the backstop.)
+    private static readonly ConcurrentDictionary<string, long> Wakeups = new(StringComparer.Ordinal);
+
     public async Task RunAsync(string nsLcmOpOccId, CancellationToken ct)
     {
-        var now = DateTime.UtcNow;
-        var until = now + options.WorkerLease;
-        // Worker lease (a conditional UPDATE, provider-neutral): one worker per op; duplicates return at once.
-        var claimed = await db.NsLcmOpOccs.Where(o => o.Id == nsLcmOpOccId && (o.LockedUntil == null || o.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedUntil, until), ct);
-        if (claimed == 0) return;
-        try
+        Wakeups.AddOrUpdate(nsLcmOpOccId, 1, (_, n) => n + 1);
+        while (true)
         {
-            await DriveAsync(nsLcmOpOccId, ct);
-        }
-        finally
-        {
-            await db.NsLcmOpOccs.Where(o => o.Id == nsLcmOpOccId).ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedUntil, (DateTime?)null), CancellationToken.None);
+            var now = DateTime.UtcNow;
+            var until = now + options.WorkerLease;
+            // Worker lease (a conditional UPDATE, provider-neutral): one worker per op; duplicates return at once.
+            var claimed = await db.NsLcmOpOccs.Where(o => o.Id == nsLcmOpOccId && (o.LockedUntil == null || o.LockedUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedUntil, until), ct);
+            if (claimed == 0) return; // the holder sees this call's wake-up after its pass
+            var seen = Wakeups.GetValueOrDefault(nsLcmOpOccId);
+            try
+            {
+                await DriveAsync(nsLcmOpOccId, ct);
+            }
+            finally
+            {
+                await db.NsLcmOpOccs.Where(o => o.Id == nsLcmOpOccId).ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedUntil, (DateTime?)null), CancellationToken.None);
+            }
+            if (Wakeups.GetValueOrDefault(nsLcmOpOccId) == seen)
+            {
+                Wakeups.TryRemove(KeyValuePair.Create(nsLcmOpOccId, seen));
+                return;
+            }
         }
     }
 
