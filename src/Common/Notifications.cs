@@ -271,6 +271,22 @@ public static class SubscriberAuth
     }
 
     /// <summary>
+    /// The checks every SOL subscription request goes through before its record is written: the callbackUri is an
+    /// absolute http(s) URI (400 naming <paramref name="callbackUriClause"/>), the authentication is complete (400/501),
+    /// and the callback answers the test GET with 204 (422). Returns the authentication as stored (JSON), or null.
+    /// </summary>
+    public static async Task<string?> AcceptSubscriberAsync(HttpClient client, string? callbackUri, SubscriptionAuthentication? authentication,
+        string callbackUriClause, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(callbackUri, UriKind.Absolute, out var callback) || (callback.Scheme != "http" && callback.Scheme != "https"))
+            throw new BadRequestProblem($"callbackUri must be an absolute http(s) URI ({callbackUriClause}).");
+        Validate(authentication);
+        var json = authentication is null ? null : SolJson.Serialize(authentication);
+        await TestCallbackAsync(client, callbackUri!, json, ct);
+        return json;
+    }
+
+    /// <summary>
     /// SOL003 5.4.18.3.1 / 5.4.20.3.2: before creating a subscription the producer tests the callback with a GET (with
     /// the subscriber's credentials) and expects 204 No Content; anything else is 422.
     /// </summary>

@@ -158,13 +158,10 @@ public static class NsdmSubscriptionsApi
     private static async Task<IResult> SubscribeAsync(HttpRequest http, NfvoDbContext db, IHttpClientFactory clients, CancellationToken ct)
     {
         var request = await http.ReadJsonAsync<NsdmSubscriptionRequest>();
-        if (!Uri.TryCreate(request.CallbackUri, UriKind.Absolute, out var callback) || (callback.Scheme != "http" && callback.Scheme != "https"))
-            throw new BadRequestProblem("callbackUri must be an absolute http(s) URI (SOL005 5.5.2.8).");
         Validate(request.Filter);
-        SubscriberAuth.Validate(request.Authentication);
-        var authentication = request.Authentication is null ? null : SolJson.Serialize(request.Authentication);
-        await SubscriberAuth.TestCallbackAsync(clients.CreateClient(NotificationDispatcher<NfvoDbContext>.HttpClientName),
-            request.CallbackUri!, authentication, ct);
+        // SOL005 5.4.8.3.1: the NFVO tests the notification endpoint (GET, 204) before creating the subscription.
+        var authentication = await SubscriberAuth.AcceptSubscriberAsync(clients.CreateClient(NotificationDispatcher<NfvoDbContext>.HttpClientName),
+            request.CallbackUri, request.Authentication, "SOL005 5.5.2.8", ct);
         var record = new NsdmSubscriptionRecord
         {
             Id = Guid.NewGuid().ToString(),

@@ -134,14 +134,10 @@ public static class PackageSubscriptionsApi
     private static async Task<IResult> SubscribeAsync(HttpRequest http, NfvoDbContext db, IHttpClientFactory clients, CancellationToken ct)
     {
         var request = await http.ReadJsonAsync<PkgmSubscriptionRequest>();
-        if (!Uri.TryCreate(request.CallbackUri, UriKind.Absolute, out var callback) || (callback.Scheme != "http" && callback.Scheme != "https"))
-            throw new BadRequestProblem("callbackUri must be an absolute http(s) URI (SOL005 9.5.2.6).");
         Validate(request.Filter);
-        SubscriberAuth.Validate(request.Authentication);
-        var authentication = request.Authentication is null ? null : SolJson.Serialize(request.Authentication);
         // SOL005 9.4.8.3.1: the NFVO tests the notification endpoint (GET, 204) before creating the subscription.
-        await SubscriberAuth.TestCallbackAsync(clients.CreateClient(NotificationDispatcher<NfvoDbContext>.HttpClientName),
-            request.CallbackUri!, authentication, ct);
+        var authentication = await SubscriberAuth.AcceptSubscriberAsync(clients.CreateClient(NotificationDispatcher<NfvoDbContext>.HttpClientName),
+            request.CallbackUri, request.Authentication, "SOL005 9.5.2.6", ct);
         var record = new PkgmSubscriptionRecord
         {
             Id = Guid.NewGuid().ToString(),

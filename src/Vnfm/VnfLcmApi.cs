@@ -442,15 +442,11 @@ public static class VnfLcmApi
     private static async Task<IResult> Subscribe(HttpRequest http, VnfmDbContext db, TenantContext tenant, IHttpClientFactory clients, CancellationToken ct)
     {
         var request = await http.ReadJsonAsync<LccnSubscriptionRequest>();
-        if (!System.Uri.TryCreate(request.CallbackUri, UriKind.Absolute, out var callback) || (callback.Scheme != "http" && callback.Scheme != "https"))
-            throw new BadRequestProblem("callbackUri must be an absolute http(s) URI (SOL003 5.5.2.15).");
         if (request.Verbosity is not (null or "FULL" or "SHORT"))
             throw new BadRequestProblem("verbosity must be FULL or SHORT.");
-        SubscriberAuth.Validate(request.Authentication);
-        var authentication = request.Authentication is null ? null : SolJson.Serialize(request.Authentication);
         // SOL003 5.4.18.3.1: the VNFM tests the callback (GET, expecting 204) before creating the subscription.
-        await SubscriberAuth.TestCallbackAsync(clients.CreateClient(NotificationDispatcher<VnfmDbContext>.HttpClientName),
-            request.CallbackUri!, authentication, ct);
+        var authentication = await SubscriberAuth.AcceptSubscriberAsync(clients.CreateClient(NotificationDispatcher<VnfmDbContext>.HttpClientName),
+            request.CallbackUri, request.Authentication, "SOL003 5.5.2.15", ct);
         var record = new LccnSubscriptionRecord
         {
             Id = Guid.NewGuid().ToString(),
