@@ -77,9 +77,11 @@ public sealed record DecideGrant(string TenantId, string GrantId);
 /// <paramref name="VnfInstanceId"/> is set for the Individual VNF instance resources and their tasks,
 /// <paramref name="VnfLcmOpOccId"/> for the Individual VNF LCM operation occurrence resources and their tasks;
 /// <paramref name="Body"/> is the JSON request body (CreateVnfRequest, InstantiateVnfRequest, ..., VnfInfoModificationRequest)
-/// or null; <paramref name="IfMatch"/> is the PATCH precondition (ETag) or null.</para>
+/// or null; <paramref name="IfMatch"/> is the PATCH precondition (ETag) or null; <paramref name="Query"/> is the SOL013
+/// query string of <see cref="VnfLcmOperations.Query"/> (e.g. <c>filter=(eq,metadata/key,value)</c>, without "?"), or null.</para>
 /// </summary>
-public sealed record VnfLcmRequest(string TenantId, string Operation, string? VnfInstanceId, string? VnfLcmOpOccId, string? Body, string? IfMatch = null);
+public sealed record VnfLcmRequest(string TenantId, string Operation, string? VnfInstanceId, string? VnfLcmOpOccId, string? Body, string? IfMatch = null,
+    string? Query = null);
 
 /// <summary>
 /// VNFM -> NFVO reply to <see cref="VnfLcmRequest"/>: the HTTP status the REST interface would answer, the JSON body it
@@ -92,6 +94,7 @@ public sealed record VnfLcmResponse(int StatusCode, string? Body, string? VnfLcm
 public static class VnfLcmOperations
 {
     public const string Create = "create";                     // POST   /vnf_instances                          -> 201 VnfInstance
+    public const string Query = "query";                       // GET    /vnf_instances?<Query>                  -> 200 VnfInstance[]
     public const string Read = "read";                         // GET    /vnf_instances/{id}                     -> 200 VnfInstance
     public const string Modify = "modify";                     // PATCH  /vnf_instances/{id}                     -> 202
     public const string Delete = "delete";                     // DELETE /vnf_instances/{id}                     -> 204

@@ -10,6 +10,7 @@ public static class VnfLcmRoutes
     public static readonly IReadOnlyDictionary<string, (string Method, string Path)> ByOperation = new Dictionary<string, (string Method, string Path)>
     {
         [VnfLcmOperations.Create] = ("POST", "/vnf_instances"),                                       // 5.4.2.3.1
+        [VnfLcmOperations.Query] = ("GET", "/vnf_instances"),                                         // 5.4.2.3.2 (SOL013 query string: VnfLcmRequest.Query)
         [VnfLcmOperations.Read] = ("GET", "/vnf_instances/{vnfInstanceId}"),                          // 5.4.3.3.2
         [VnfLcmOperations.Modify] = ("PATCH", "/vnf_instances/{vnfInstanceId}"),                      // 5.4.3.3.4
         [VnfLcmOperations.Delete] = ("DELETE", "/vnf_instances/{vnfInstanceId}"),                     // 5.4.3.3.5

@@ -159,7 +159,8 @@ public sealed partial class RestVnfLcmClient(ExternalVnfmOptions vnfm, IHttpClie
         {
             using var response = await ExternalVnfmHttp.SendAsync(client, vnfm, () =>
             {
-                var message = new HttpRequestMessage(new HttpMethod(method), vnfm.ApiUri(path));
+                var message = new HttpRequestMessage(new HttpMethod(method),
+                    vnfm.ApiUri(string.IsNullOrEmpty(request.Query) ? path : $"{path}?{request.Query.TrimStart('?')}"));
                 if (request.Body is not null)
                     message.Content = new StringContent(request.Body, Encoding.UTF8,
                         request.Operation == VnfLcmOperations.Modify ? "application/merge-patch+json" : "application/json");

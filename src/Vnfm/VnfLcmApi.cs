@@ -85,6 +85,7 @@ public static class VnfLcmApi
     public static readonly IReadOnlyDictionary<string, Delegate> BusHandlers = new Dictionary<string, Delegate>
     {
         [VnfLcmOperations.Create] = CreateVnfInstance,
+        [VnfLcmOperations.Query] = ListVnfInstances,
         [VnfLcmOperations.Read] = GetVnfInstance,
         [VnfLcmOperations.Modify] = Modify,
         [VnfLcmOperations.Delete] = DeleteVnfInstance,

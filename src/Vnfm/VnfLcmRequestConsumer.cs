@@ -50,6 +50,7 @@ public sealed class VnfLcmRequestExecutor(IServiceProvider services, IServiceSco
             http.Request.Method = method;
             http.Request.Path = ApiBase + (path ?? "");
             if (path is null) throw new BadRequestProblem(problem!);
+            if (!string.IsNullOrEmpty(request.Query)) http.Request.QueryString = new QueryString("?" + request.Query.TrimStart('?'));
             if (request.VnfInstanceId is not null) http.Request.RouteValues["vnfInstanceId"] = request.VnfInstanceId;
             if (request.VnfLcmOpOccId is not null) http.Request.RouteValues["vnfLcmOpOccId"] = request.VnfLcmOpOccId;
             if (request.Body is not null)

@@ -64,6 +64,15 @@ public sealed class VnfLcmBusTests(SqliteVnfmDatabase db) : IClassFixture<Sqlite
         AssertSame(await RestAsync(HttpMethod.Get, "/vnf_instances/nope", null), await Host.SendAsync(new VnfLcmRequest(Tenant, VnfLcmOperations.Read, "nope", null, null)));
         Assert.Equal(404, (await Host.SendAsync(new VnfLcmRequest("other-tenant", VnfLcmOperations.Read, a, null, null))).StatusCode);
 
+        // query (SOL003 5.4.2.3.2 with a SOL013 filter): the same list both ways; what the NFVO uses to find a VNF instance
+        // it may have created before a crash (by its metadata).
+        var byMetadata = "filter=(eq,metadata/k,v)";
+        var restList = await RestAsync(HttpMethod.Get, $"/vnf_instances?{byMetadata}", null);
+        var busList = await Host.SendAsync(new VnfLcmRequest(Tenant, VnfLcmOperations.Query, null, null, null, Query: byMetadata));
+        AssertSame(restList, busList);
+        Assert.Equal(new HashSet<string> { a, b }, JsonNode.Parse(busList.Body!)!.AsArray().Select(i => i!["id"]!.GetValue<string>()).ToHashSet());
+        Assert.Empty(JsonNode.Parse((await Host.SendAsync(new VnfLcmRequest(Tenant, VnfLcmOperations.Query, null, null, null, Query: "filter=(eq,metadata/k,other)"))).Body!)!.AsArray());
+
         // 415: a body that is not JSON is refused alike (no content type over the bus when the body is absent).
         AssertSame(await RestAsync(HttpMethod.Post, $"/vnf_instances/{a}/instantiate", null),
             await Host.SendAsync(new VnfLcmRequest(Tenant, VnfLcmOperations.Instantiate, b, null, null)), (b, a));
