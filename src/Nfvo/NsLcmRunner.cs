@@ -209,6 +209,7 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
     private async Task CreateVnfAsync(NsInstanceRecord ns, NsLcmPlan plan, NsPlanStep step, CancellationToken ct)
     {
         // Idempotent on resume: a create whose answer was recorded is not sent again.
+        if (step.VnfInstanceId is null) await AdoptCreatedVnfAsync(ns, step, ct);
         if (step.VnfInstanceId is null)
         {
             var response = await vnfm.SendAsync(step.VimId, new VnfLcmRequest(ns.TenantId, VnfLcmOperations.Create, null, null, step.Body?.ToJsonString()), ct);
@@ -227,6 +228,34 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
         await placement.PinAsync(ns.Id, step.VnfInstanceId, step.VimId!, step.ZoneId, ct);
         step.Status = NsStepStatus.Done;
     }
+
+    /// <summary>
+    /// A crash between the VNFM's 201 and the NFVO saving it would make the VNF instance twice on resume: before creating,
+    /// ask the VNFM (SOL003 5.4.2.3.2 with a SOL013 filter on the metadata the planner gives every VNF it creates) for an
+    /// instance of this NS and VNF key that the NFVO has not recorded, and adopt it. A VNFM that cannot answer the query
+    /// (an external one without metadata filtering) gets a plain create, as before.
+    /// </summary>
+    private async Task AdoptCreatedVnfAsync(NsInstanceRecord ns, NsPlanStep step, CancellationToken ct)
+    {
+        if (step.Body?["metadata"]?["nsVnfKey"]?.GetValue<string>() is not { } key) return;
+        var query = $"filter=(eq,metadata/nsInstanceId,{SolFilterValue(ns.Id)});(eq,metadata/nsVnfKey,{SolFilterValue(key)})";
+        var found = await vnfm.SendAsync(step.VimId, new VnfLcmRequest(ns.TenantId, VnfLcmOperations.Query, null, null, null, Query: query), ct);
+        if (found.StatusCode != 200 || found.Body is null || JsonNode.Parse(found.Body) is not JsonArray { Count: > 0 } candidates) return;
+        var recorded = await db.NsVnfInstances.AsNoTracking().Where(v => v.NsInstanceId == ns.Id).Select(v => v.VnfInstanceId).ToListAsync(ct);
+        if (candidates.OfType<JsonObject>().FirstOrDefault(c => c["id"]?.GetValue<string>() is { } id && !recorded.Contains(id)) is not { } orphan) return;
+        step.VnfInstanceId = orphan["id"]!.GetValue<string>();
+        logger.LogInformation("NS instance {NsInstanceId}: VNF instance {VnfInstanceId} ({VnfKey}) was created before a restart; adopted, not created again",
+            ns.Id, step.VnfInstanceId, key);
+        db.NsVnfInstances.Add(new NsVnfInstanceRecord
+        {
+            TenantId = ns.TenantId, VnfInstanceId = step.VnfInstanceId, NsInstanceId = ns.Id, VnfProfileId = step.VnfProfileId!,
+            VnfdId = step.VnfdId!, VimId = step.VimId, ZoneId = step.ZoneId, VnfInstance = orphan.ToJsonString(), CreatedAt = DateTime.UtcNow,
+        });
+    }
+
+    /// <summary>SOL013 5.2.2: a filter value holding "," ")" "'" or ";" is quoted, with "'" doubled.</summary>
+    private static string SolFilterValue(string value) =>
+        value.IndexOfAny([',', ')', '\'', ';']) < 0 ? value : $"'{value.Replace("'", "''", StringComparison.Ordinal)}'";
 
     private async Task DeleteVnfAsync(NsInstanceRecord ns, NsPlanStep step, CancellationToken ct)
     {

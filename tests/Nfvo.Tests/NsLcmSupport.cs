@@ -123,6 +123,16 @@ public sealed class SimulatedVnfm(SandboxCloud sandbox) : INsVnfLcm
                 Log.Enqueue($"create {body["vnfInstanceName"]}");
                 return new VnfLcmResponse(201, body.ToJsonString());
             }
+            case VnfLcmOperations.Query:
+            {
+                // Only what the NS engine asks: metadata equalities, "(eq,metadata/<key>,<value>)" joined by ";" (SOL013 5.2).
+                var terms = (r.Query ?? "").Replace("filter=", "", StringComparison.Ordinal).Split(';', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(t => t.Trim('(', ')').Split(',')).ToList();
+                if (terms.Any(t => t.Length != 3 || t[0] != "eq" || !t[1].StartsWith("metadata/", StringComparison.Ordinal)))
+                    return Problem(400, $"the simulated VNFM filters only on metadata equality: {r.Query}");
+                var matches = _vnfs.Values.Where(v => terms.All(t => v.Body["metadata"]?[t[1]["metadata/".Length..]]?.GetValue<string>() == t[2]));
+                return new VnfLcmResponse(200, new JsonArray(matches.Select(v => (JsonNode)v.Body.DeepClone()).ToArray()).ToJsonString());
+            }
             case VnfLcmOperations.Read:
                 return _vnfs.TryGetValue(r.VnfInstanceId!, out var read) ? new VnfLcmResponse(200, read.Body.ToJsonString()) : Problem(404, "no such VNF");
             case VnfLcmOperations.Delete:

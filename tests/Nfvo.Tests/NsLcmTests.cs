@@ -626,6 +626,33 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
         Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/subscriptions/{subscriptionId}", ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task A_vnf_instance_created_before_a_crash_is_adopted_not_created_twice()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var nsId = await CreateNsAsync("adopt");
+        // The VNFM made VNF_LB's instance but the NFVO never recorded the answer (a crash in between): the VNFM holds an
+        // instance with the metadata the planner gives that create step.
+        var dry = JsonNode.Parse(await (await _http.PostAsJsonAsync($"/nsplan/v1/ns_instances/{nsId}/instantiate", new { nsFlavourId = "default" }, ct))
+            .Content.ReadAsStringAsync(ct))!.AsObject();
+        var createLb = dry["steps"]!.AsArray().Single(s => s!["id"]!.GetValue<string>() == "create:VNF_LB-0")!;
+        var orphan = await host.Vnfm.SendAsync(null, new VnfLcmRequest("default", VnfLcmOperations.Create, null, null, createLb["body"]!.ToJsonString()), ct);
+        var orphanId = JsonNode.Parse(orphan.Body!)!["id"]!.GetValue<string>();
+
+        var opId = await StartAsync(nsId, "instantiate", new { nsFlavourId = "default" });
+        Assert.Equal("COMPLETED", (await WaitForAsync(opId, "COMPLETED", "FAILED_TEMP"))["operationState"]!.GetValue<string>());
+
+        // Adopted: the NS's VNF_LB is that instance, and the VNFM holds exactly one instance per VNF of the NS.
+        var ns = await GetNsAsync(nsId);
+        Assert.Contains(orphanId, ns["vnfInstance"]!.AsArray().Select(v => v!["id"]!.GetValue<string>()));
+        var ofNs = host.Vnfm.Instances.Where(v => v["metadata"]?["nsInstanceId"]?.GetValue<string>() == nsId).ToList();
+        Assert.Equal(ns["vnfInstance"]!.AsArray().Count, ofNs.Count);
+        Assert.Equal(1, host.Vnfm.Log.Count(l => l == "create adopt-VNF_LB-0")); // the test's own create, none by the NS engine
+
+        await WaitForAsync(await StartAsync(nsId, "terminate", new { }), "COMPLETED");
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
+    }
 }
 
 public sealed class SqliteNsLcmApiTests(SqliteNsLcmTestHost host) : NsLcmApiTests(host), IClassFixture<SqliteNsLcmTestHost>;
