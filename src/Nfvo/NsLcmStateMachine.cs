@@ -16,8 +16,9 @@ public static class NsLcmStateMachine
 {
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
+        // PROCESSING -> PARTIALLY_COMPLETED: an op continued past failed steps (6.4.13) ends with them skipped (6.5.4.6).
         [NsLcmOperationState.Processing] = [NsLcmOperationState.Completed, NsLcmOperationState.PartiallyCompleted, NsLcmOperationState.FailedTemp],
-        // FAILED_TEMP -> PROCESSING is "retry" (or "continue"), -> ROLLING_BACK "rollback", -> FAILED "fail".
+        // FAILED_TEMP -> PROCESSING is "retry" (6.4.11) or "continue" (6.4.13), -> ROLLING_BACK "rollback", -> FAILED "fail".
         [NsLcmOperationState.FailedTemp] = [NsLcmOperationState.Processing, NsLcmOperationState.RollingBack, NsLcmOperationState.Failed],
         [NsLcmOperationState.RollingBack] = [NsLcmOperationState.RolledBack, NsLcmOperationState.FailedTemp],
         [NsLcmOperationState.Completed] = [],
@@ -166,10 +167,12 @@ public static class NsLcmResults
                 },
             };
             // SOL005 6.5.3.2 changeResult: COMPLETED, ROLLED_BACK or FAILED. A step still running is reported when it ends.
+            // A step skipped by "continue" (6.4.13) is reported FAILED when it had failed, not at all when it never ran.
             var result = s.Status switch
             {
                 NsStepStatus.Done => rolledBack ? "ROLLED_BACK" : "COMPLETED",
                 NsStepStatus.Failed => rolledBack ? "ROLLED_BACK" : "FAILED",
+                NsStepStatus.Skipped when s.Error is not null => "FAILED",
                 _ => null,
             };
             if (result is null) continue;
