@@ -289,6 +289,7 @@ public static class NsLcmApi
         NsLcmStateMachine.Transition(op, NsLcmOperationState.Failed, DateTime.UtcNow);
         if (ns.CurrentOpOccId == op.Id) ns.CurrentOpOccId = null;
         await notifier.QueueAsync(db, op, ns, ct);
+        await notifier.QueueChangesAsync(db, op, ns, ct);
         await SaveOrConflictAsync(db, op.Id, ct);
         return SolResults.Json(ToSol(op, http));
     }

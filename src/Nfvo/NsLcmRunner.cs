@@ -428,6 +428,7 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
         }
         if (ns.CurrentOpOccId == op.Id) ns.CurrentOpOccId = null;
         await notifier.QueueAsync(db, op, ns, ct);
+        await notifier.QueueChangesAsync(db, op, ns, ct);
         await db.SaveChangesAsync(ct);
     }
 

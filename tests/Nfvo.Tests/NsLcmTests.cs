@@ -724,6 +724,58 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
         Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/subscriptions/{subscriptionId}", ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task Subscribers_get_an_ns_change_notification_per_vnf_an_operation_changed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var callback = $"http://subscriber.test/nschange/{Guid.NewGuid():N}";
+        var sub = await _http.PostAsJsonAsync("/nslcm/v2/subscriptions", new
+        {
+            callbackUri = callback,
+            filter = new { notificationTypes = new[] { "NsChangeNotification" }, lcmOpNameImpactingNsComponent = new[] { "NS_INSTANTIATE" } },
+        }, ct);
+        var subText = await sub.Content.ReadAsStringAsync(ct);
+        Assert.True(sub.StatusCode == HttpStatusCode.Created, subText);
+        SolSchemas.AssertValid(Api, "POST", "/subscriptions", 201, subText);
+        var subscriptionId = JsonNode.Parse(subText)!["id"]!.GetValue<string>();
+
+        var nsId = await CreateNsAsync("changed");
+        var opId = await StartAsync(nsId, "instantiate", new { nsFlavourId = "default" });
+        Assert.Equal("COMPLETED", (await WaitForAsync(opId, "COMPLETED", "FAILED_TEMP"))["operationState"]!.GetValue<string>());
+        var vnfIds = (await GetNsAsync(nsId))["vnfInstance"]!.AsArray().Select(v => v!["id"]!.GetValue<string>()).Order().ToList();
+        Assert.Equal(3, vnfIds.Count);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<JsonObject> received;
+        while (true)
+        {
+            received = host.Callbacks.For(callback).Where(r => r.Method == "POST").Select(r => JsonNode.Parse(r.Body)!.AsObject()).ToList();
+            if (received.Count >= vnfIds.Count || DateTime.UtcNow > deadline) break;
+            await Task.Delay(100, ct);
+        }
+        // One per VNF the instantiate added, nothing else (the filter: NsChangeNotification of NS_INSTANTIATE only).
+        Assert.Equal(vnfIds, received.Select(n => n["nsComponentId"]!.GetValue<string>()).Order());
+        foreach (var n in received)
+        {
+            SolSchemas.AssertValidRequest("SOL005/NSLifecycleManagementNotification", "POST",
+                "/URI_is_provided_by_the_client_when_creating_the_subscription-NsChangeNotification", n.ToJsonString());
+            Assert.Equal("NsChangeNotification", n["notificationType"]!.GetValue<string>());
+            Assert.Equal(subscriptionId, n["subscriptionId"]!.GetValue<string>());
+            Assert.Equal(nsId, n["nsInstanceId"]!.GetValue<string>());
+            Assert.Equal("VNF", n["nsComponentType"]!.GetValue<string>());
+            Assert.Equal(opId, n["lcmOpOccIdImpactingNsComponent"]!.GetValue<string>());
+            Assert.Equal("NS_INSTANTIATE", n["lcmOpNameImpactingNsComponent"]!.GetValue<string>());
+            Assert.Equal("COMPLETED", n["lcmOpOccStatusImpactingNsComponent"]!.GetValue<string>());
+            Assert.Null(n["error"]);
+        }
+
+        // The terminate changes the same VNFs but is filtered out by lcmOpNameImpactingNsComponent.
+        Assert.Equal("COMPLETED", (await WaitForAsync(await StartAsync(nsId, "terminate", new { }), "COMPLETED", "FAILED_TEMP"))["operationState"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/subscriptions/{subscriptionId}", ct)).StatusCode);
+        Assert.Equal(vnfIds.Count, host.Callbacks.For(callback).Count(r => r.Method == "POST"));
+    }
 }
 
 public sealed class SqliteNsLcmApiTests(SqliteNsLcmTestHost host) : NsLcmApiTests(host), IClassFixture<SqliteNsLcmTestHost>;
