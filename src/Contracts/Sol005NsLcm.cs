@@ -496,6 +496,10 @@ public sealed record LifecycleChangeNotificationsFilter
     public IReadOnlyList<string>? NotificationTypes { get; init; }
     public IReadOnlyList<string>? OperationTypes { get; init; }
     public IReadOnlyList<string>? OperationStates { get; init; }
+    /// <summary>NsChangeNotification criteria (NsComponentType: VNF, PNF, NS).</summary>
+    public IReadOnlyList<string>? NsComponentTypes { get; init; }
+    public IReadOnlyList<string>? LcmOpNameImpactingNsComponent { get; init; }
+    public IReadOnlyList<string>? LcmOpOccStatusImpactingNsComponent { get; init; }
 }
 
 /// <summary>SOL005 4.4.1.5 NsInstanceSubscriptionFilter (the NS-level criteria; Mano matches nsdIds, nsInstanceIds, nsInstanceNames).</summary>
@@ -538,6 +542,27 @@ public sealed record NsIdentifierNotification
     public required string SubscriptionId { get; init; }
     public required DateTime Timestamp { get; init; }
     public required string NsInstanceId { get; init; }
+    [JsonPropertyName("_links")]
+    public required LccnLinks Links { get; init; }
+}
+
+/// <summary>
+/// SOL005 6.5.2.8 NsChangeNotification: an NS component (here a VNF instance) was changed by an LCM operation.
+/// lcmOpOccStatusImpactingNsComponent is START, COMPLETED, PARTIALLY_COMPLETED, FAILED or ROLLED_BACK (GS table 6.5.4.7-1).
+/// </summary>
+public sealed record NsChangeNotification
+{
+    public required string Id { get; init; }
+    public required string NsInstanceId { get; init; }
+    public required string NsComponentType { get; init; }
+    public required string NsComponentId { get; init; }
+    public required string LcmOpOccIdImpactingNsComponent { get; init; }
+    public required string LcmOpNameImpactingNsComponent { get; init; }
+    public required string LcmOpOccStatusImpactingNsComponent { get; init; }
+    public string NotificationType { get; init; } = "NsChangeNotification";
+    public required string SubscriptionId { get; init; }
+    public required DateTime Timestamp { get; init; }
+    public ProblemDetails? Error { get; init; }
     [JsonPropertyName("_links")]
     public required LccnLinks Links { get; init; }
 }

@@ -31,7 +31,7 @@ namespace Mano.Nfvo;
 ///   GET    /ns_lcm_op_occs/{nsLcmOpOccId}                 read              6.4.10.3.2
 ///   POST   /ns_lcm_op_occs/{nsLcmOpOccId}/retry           retry             6.4.11.3.1 -> 202
 ///   POST   /ns_lcm_op_occs/{nsLcmOpOccId}/rollback        rollback          6.4.12.3.1 -> 202
-///   POST   /ns_lcm_op_occs/{nsLcmOpOccId}/continue        continue          6.4.13.3.1 -> 501 (not built)
+///   POST   /ns_lcm_op_occs/{nsLcmOpOccId}/continue        continue          6.4.13.3.1 -> 202 (failed steps and those after them skipped)
 ///   POST   /ns_lcm_op_occs/{nsLcmOpOccId}/fail            fail              6.4.14.3.1 -> 200
 ///   POST   /ns_lcm_op_occs/{nsLcmOpOccId}/cancel          cancel            6.4.15.3.1 -> 202
 ///   POST   /subscriptions                                 subscribe         6.4.16.3.1 -> 201
@@ -60,10 +60,7 @@ public static class NsLcmApi
         api.MapGet("/ns_lcm_op_occs/{nsLcmOpOccId}", GetOpOcc);
         api.MapPost("/ns_lcm_op_occs/{nsLcmOpOccId}/retry", Retry);
         api.MapPost("/ns_lcm_op_occs/{nsLcmOpOccId}/rollback", Rollback);
-        api.MapPost("/ns_lcm_op_occs/{nsLcmOpOccId}/continue", () =>
-        {
-            throw new NotImplementedProblem("The continue task (SOL005 6.4.13) is not built yet in Mano: use retry, rollback or fail.");
-        });
+        api.MapPost("/ns_lcm_op_occs/{nsLcmOpOccId}/continue", Continue);
         api.MapPost("/ns_lcm_op_occs/{nsLcmOpOccId}/fail", Fail);
         api.MapPost("/ns_lcm_op_occs/{nsLcmOpOccId}/cancel", Cancel);
         api.MapPost("/subscriptions", Subscribe);
@@ -252,6 +249,24 @@ public static class NsLcmApi
         return Results.Accepted();
     }
 
+    /// <summary>
+    /// 6.4.13.3.1 continue: FAILED_TEMP -> PROCESSING; the operation goes on WITHOUT the failed steps: they and every step
+    /// that waits on them (transitively) are SKIPPED, the rest runs. An op that ends with skipped steps is
+    /// PARTIALLY_COMPLETED (6.5.4.6, "partially completed with acceptable errors") and keeps the original error. 409 otherwise.
+    /// </summary>
+    private static async Task<IResult> Continue(string nsLcmOpOccId, NfvoDbContext db, NsLcmNotifier notifier, CancellationToken ct)
+    {
+        var op = await FindOpOcc(db, nsLcmOpOccId, ct);
+        if (op.OperationState != NsLcmOperationState.FailedTemp)
+            throw new ConflictProblem($"NS op occ {op.Id} is {op.OperationState}; only a FAILED_TEMP operation can be continued.");
+        var plan = SolJson.Deserialize<NsLcmPlan>(op.Plan);
+        if (plan.RollbackSteps is not null)
+            throw new ConflictProblem($"NS op occ {op.Id} failed while rolling back; roll it back again or mark it failed.");
+        NsLcmPlans.SkipFailed(plan);
+        await ResumeAsync(db, notifier, op, plan, NsLcmOperationState.Processing, ct, keepError: true);
+        return Results.Accepted();
+    }
+
     /// <summary>6.4.12.3.1 rollback: FAILED_TEMP -> ROLLING_BACK; undoes what this op created (VNFs terminated and deleted, NS VLs deleted).</summary>
     private static async Task<IResult> Rollback(string nsLcmOpOccId, NfvoDbContext db, NsLcmNotifier notifier, CancellationToken ct)
     {
@@ -274,6 +289,7 @@ public static class NsLcmApi
         NsLcmStateMachine.Transition(op, NsLcmOperationState.Failed, DateTime.UtcNow);
         if (ns.CurrentOpOccId == op.Id) ns.CurrentOpOccId = null;
         await notifier.QueueAsync(db, op, ns, ct);
+        await notifier.QueueChangesAsync(db, op, ns, ct);
         await SaveOrConflictAsync(db, op.Id, ct);
         return SolResults.Json(ToSol(op, http));
     }
@@ -294,11 +310,12 @@ public static class NsLcmApi
         return Results.Accepted();
     }
 
-    private static async Task ResumeAsync(NfvoDbContext db, NsLcmNotifier notifier, NsLcmOpOccRecord op, NsLcmPlan plan, string to, CancellationToken ct)
+    private static async Task ResumeAsync(NfvoDbContext db, NsLcmNotifier notifier, NsLcmOpOccRecord op, NsLcmPlan plan, string to,
+        CancellationToken ct, bool keepError = false)
     {
         var ns = await db.NsInstances.SingleAsync(n => n.Id == op.NsInstanceId, ct);
         NsLcmStateMachine.Transition(op, to, DateTime.UtcNow);
-        op.Error = null;
+        if (!keepError) op.Error = null; // continue keeps the original failure: the op reports it when PARTIALLY_COMPLETED
         op.LockedUntil = null;
         op.Plan = SolJson.Serialize(plan);
         await notifier.QueueAsync(db, op, ns, ct);
@@ -465,6 +482,7 @@ public static class NsLcmApi
                 NsInstance = new Link(http.Uri($"/nslcm/v2/ns_instances/{r.NsInstanceId}")),
                 Cancel = running ? new Link($"{self}/cancel") : null,
                 Retry = failedTemp ? new Link($"{self}/retry") : null,
+                Continue = failedTemp ? new Link($"{self}/continue") : null,
                 Rollback = failedTemp ? new Link($"{self}/rollback") : null,
                 Fail = failedTemp ? new Link($"{self}/fail") : null,
             },

@@ -125,6 +125,11 @@ public static class NsStepStatus
     public const string Running = "RUNNING";
     public const string Done = "DONE";
     public const string Failed = "FAILED";
+    /// <summary>
+    /// Left out by the "continue" task (SOL005 6.4.13): a failed step, or a step that waits on one. A skipped step that
+    /// had failed keeps its <see cref="NsPlanStep.Error"/>; an op that ends with skipped steps is PARTIALLY_COMPLETED.
+    /// </summary>
+    public const string Skipped = "SKIPPED";
 }
 
 /// <summary>

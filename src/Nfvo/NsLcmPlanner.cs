@@ -39,11 +39,14 @@ public sealed class NsLcmPlanner(NfvoDbContext db, INsdSource nsds, INsVnfPlacem
     public async Task<NsLcmPlan> TerminateAsync(NsInstanceRecord ns, TerminateNsRequest request, CancellationToken ct)
     {
         var nsd = (await NsdOfAsync(ns, ct)).Nsd;
-        // VNF operations an NS op marked FAILED (SOL005 6.4.14) left unfinished in the VNFM: rolled back before the VNF goes.
-        var failed = await db.NsLcmOpOccs.AsNoTracking().Where(o => o.NsInstanceId == ns.Id && o.OperationState == NsLcmOperationState.Failed)
+        // VNF operations an NS op marked FAILED (SOL005 6.4.14) or continued past (6.4.13, PARTIALLY_COMPLETED: its failed
+        // steps are SKIPPED) left unfinished in the VNFM: rolled back before the VNF goes.
+        var failed = await db.NsLcmOpOccs.AsNoTracking()
+            .Where(o => o.NsInstanceId == ns.Id && (o.OperationState == NsLcmOperationState.Failed || o.OperationState == NsLcmOperationState.PartiallyCompleted))
             .OrderByDescending(o => o.StateEnteredTime).Select(o => o.Plan).FirstOrDefaultAsync(ct);
         var unfinished = failed is null ? [] : SolJson.Deserialize<NsLcmPlan>(failed).Steps
-            .Where(s => s.Kind == NsStepKind.VnfOperation && s.VnfLcmOpOccId is not null && s.Status is NsStepStatus.Failed or NsStepStatus.Running or NsStepStatus.Started)
+            .Where(s => s.Kind == NsStepKind.VnfOperation && s.VnfLcmOpOccId is not null
+                        && s.Status is NsStepStatus.Failed or NsStepStatus.Running or NsStepStatus.Started or NsStepStatus.Skipped)
             .ToList();
         return NsLcmPlans.Terminate(ns, nsd, request, await MembersAsync(ns.Id, ct), VirtualLinksOf(ns), unfinished);
     }
@@ -107,6 +110,30 @@ public sealed class NsLcmPlanner(NfvoDbContext db, INsdSource nsds, INsVnfPlacem
 /// <summary>The pure part of <see cref="NsLcmPlanner"/>: request + NSD + current members -> steps. Unit-tested directly.</summary>
 public static class NsLcmPlans
 {
+    /// <summary>
+    /// SOL005 6.4.13 continue: the failed steps, and every step that waits on one of them (transitively, through
+    /// <see cref="NsPlanStep.After"/>), become SKIPPED; the rest of the plan runs. A failed step keeps its error so the
+    /// op reports what did not happen. Returns the skipped steps.
+    /// </summary>
+    public static List<NsPlanStep> SkipFailed(NsLcmPlan plan)
+    {
+        var skipped = plan.Steps.Where(s => s.Status == NsStepStatus.Failed).ToList();
+        foreach (var s in skipped) s.Status = NsStepStatus.Skipped;
+        var ids = skipped.Select(s => s.Id).ToHashSet();
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            foreach (var s in plan.Steps.Where(s => s.Status == NsStepStatus.Pending && s.After.Any(ids.Contains)))
+            {
+                s.Status = NsStepStatus.Skipped;
+                ids.Add(s.Id);
+                skipped.Add(s);
+                grew = true;
+            }
+        }
+        return skipped;
+    }
+
     /// <summary>SOL005 6.5.2.11 / SOL001 6.10: the VNFs of the NS instantiation level (one per VNF profile when the level does not say).</summary>
     public static IReadOnlyList<NsVnfToPlace> VnfsToInstantiate(Nsd nsd, InstantiateNsRequest request)
     {

@@ -104,7 +104,8 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
                 await FailAsync(op, ns, plan, failed.Error ?? Problem(500, $"Step {failed.Id} failed."), ct);
                 return;
             }
-            if (steps.All(s => s.Status == NsStepStatus.Done))
+            // SKIPPED steps (the continue task, SOL005 6.4.13) count as ended: the op then ends PARTIALLY_COMPLETED.
+            if (steps.All(s => s.Status is NsStepStatus.Done or NsStepStatus.Skipped))
             {
                 await CompleteAsync(op, ns, plan, rollingBack, ct);
                 return;
@@ -414,8 +415,19 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
         }
         else
         {
-            NsLcmStateMachine.Transition(op, NsLcmOperationState.Completed, now);
-            op.Error = null;
+            // SOL005 6.5.4.6: an op continued past failed steps (6.4.13) is "partially completed with acceptable errors";
+            // it keeps the error of the original failure. Its effect on the NS is what did happen (e.g. an instantiate
+            // leaves the NS INSTANTIATED with the VNFs that did instantiate in service).
+            var partial = plan.Steps.Any(s => s.Status == NsStepStatus.Skipped);
+            if (partial)
+            {
+                NsLcmStateMachine.Transition(op, NsLcmOperationState.PartiallyCompleted, now);
+            }
+            else
+            {
+                NsLcmStateMachine.Transition(op, NsLcmOperationState.Completed, now);
+                op.Error = null;
+            }
             switch (op.LcmOperationType)
             {
                 case NsLcmOpType.Instantiate:
@@ -436,7 +448,8 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
                     break;
                 case NsLcmOpType.Terminate:
                     ns.NsState = NsState.NotInstantiated;
-                    ns.VirtualLinks = null;
+                    // A skipped NS VL deletion leaves its VLs recorded (the DELETE_NS_VLS steps that ran removed theirs).
+                    if (!partial) ns.VirtualLinks = null;
                     ns.SapInfo = null;
                     ns.NsScaleStatus = null;
                     break;
@@ -444,6 +457,7 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
         }
         if (ns.CurrentOpOccId == op.Id) ns.CurrentOpOccId = null;
         await notifier.QueueAsync(db, op, ns, ct);
+        await notifier.QueueChangesAsync(db, op, ns, ct);
         await db.SaveChangesAsync(ct);
     }
 
@@ -488,8 +502,9 @@ public static class NsLcmRollback
         {
             switch (s.Kind)
             {
-                case NsStepKind.VnfOperation when s.VnfLcmOpOccId is not null && s.Status is NsStepStatus.Failed or NsStepStatus.Running or NsStepStatus.Started:
-                    // The VNF op failed (or has not ended): roll it back in the VNFM (SOL003 5.4.15), which for an
+                case NsStepKind.VnfOperation when s.VnfLcmOpOccId is not null
+                                                  && s.Status is NsStepStatus.Failed or NsStepStatus.Running or NsStepStatus.Started or NsStepStatus.Skipped:
+                    // The VNF op failed (or has not ended, or failed and was skipped by continue): roll it back in the VNFM (SOL003 5.4.15), which for an
                     // instantiate leaves the VNF NOT_INSTANTIATED with nothing on the VIM.
                     Add(new NsPlanStep
                     {

@@ -16,8 +16,9 @@ public static class NsLcmStateMachine
 {
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
+        // PROCESSING -> PARTIALLY_COMPLETED: an op continued past failed steps (6.4.13) ends with them skipped (6.5.4.6).
         [NsLcmOperationState.Processing] = [NsLcmOperationState.Completed, NsLcmOperationState.PartiallyCompleted, NsLcmOperationState.FailedTemp],
-        // FAILED_TEMP -> PROCESSING is "retry" (or "continue"), -> ROLLING_BACK "rollback", -> FAILED "fail".
+        // FAILED_TEMP -> PROCESSING is "retry" (6.4.11) or "continue" (6.4.13), -> ROLLING_BACK "rollback", -> FAILED "fail".
         [NsLcmOperationState.FailedTemp] = [NsLcmOperationState.Processing, NsLcmOperationState.RollingBack, NsLcmOperationState.Failed],
         [NsLcmOperationState.RollingBack] = [NsLcmOperationState.RolledBack, NsLcmOperationState.FailedTemp],
         [NsLcmOperationState.Completed] = [],
@@ -51,6 +52,7 @@ public sealed class NsLcmNotifier(NfvoOptions options)
     public const string OpOccNotification = "NsLcmOperationOccurrenceNotification";
     public const string CreationNotification = "NsIdentifierCreationNotification";
     public const string DeletionNotification = "NsIdentifierDeletionNotification";
+    public const string ChangeNotification = "NsChangeNotification";
 
     public async Task QueueIdentifierAsync(NfvoDbContext db, NsInstanceRecord ns, string notificationType, CancellationToken ct)
     {
@@ -98,6 +100,53 @@ public sealed class NsLcmNotifier(NfvoOptions options)
                 Error = op.Error is null ? null : SolJson.Deserialize<ProblemDetails>(op.Error),
                 Links = Links(op.NsInstanceId, s.Id, op.Id),
             });
+        }
+    }
+
+    /// <summary>
+    /// SOL005 6.5.2.8 NsChangeNotification, one per constituent VNF the op added, removed or changed (its resourceChanges),
+    /// when the op reaches a final state. The NS op is the "lcm operation impacting the NS component"; its final state
+    /// the status (GS table 6.5.4.7-1); error only for PARTIALLY_COMPLETED and FAILED. One id per component change, the
+    /// same for every subscription (6.5.2.8 id).
+    /// </summary>
+    public async Task QueueChangesAsync(NfvoDbContext db, NsLcmOpOccRecord op, NsInstanceRecord ns, CancellationToken ct)
+    {
+        if (!NsLcmOperationState.IsFinal(op.OperationState)) return;
+        var vnfs = NsLcmResults.ResourceChanges(op)?.AffectedVnfs?.Select(v => v.VnfInstanceId).Distinct().ToList() ?? [];
+        if (vnfs.Count == 0) return;
+        var opName = $"NS_{op.LcmOperationType}"; // NsLcmOpType INSTANTIATE, SCALE, UPDATE, TERMINATE, HEAL -> NS_*
+        var error = op.OperationState is NsLcmOperationState.PartiallyCompleted or NsLcmOperationState.Failed && op.Error is not null
+            ? SolJson.Deserialize<ProblemDetails>(op.Error) : null;
+        var subscriptions = new List<NsLcmSubscriptionRecord>();
+        foreach (var s in await db.NsLcmSubscriptions.AsNoTracking().Where(s => s.TenantId == op.TenantId).ToListAsync(ct))
+        {
+            var filter = s.Filter is null ? null : SolJson.Deserialize<LifecycleChangeNotificationsFilter>(s.Filter);
+            if (filter?.NotificationTypes is { Count: > 0 } types && !types.Contains(ChangeNotification)) continue;
+            if (filter?.NsComponentTypes is { Count: > 0 } kinds && !kinds.Contains("VNF")) continue;
+            if (filter?.LcmOpNameImpactingNsComponent is { Count: > 0 } names && !names.Contains(opName)) continue;
+            if (filter?.LcmOpOccStatusImpactingNsComponent is { Count: > 0 } states && !states.Contains(op.OperationState)) continue;
+            if (!MatchesInstance(filter?.NsInstanceSubscriptionFilter, ns)) continue;
+            subscriptions.Add(s);
+        }
+        var now = DateTime.UtcNow;
+        foreach (var vnf in vnfs)
+        {
+            var id = Guid.NewGuid().ToString();
+            foreach (var s in subscriptions)
+                Queue(db, s, op.TenantId, ChangeNotification, now, new NsChangeNotification
+                {
+                    Id = id,
+                    NsInstanceId = op.NsInstanceId,
+                    NsComponentType = "VNF",
+                    NsComponentId = vnf,
+                    LcmOpOccIdImpactingNsComponent = op.Id,
+                    LcmOpNameImpactingNsComponent = opName,
+                    LcmOpOccStatusImpactingNsComponent = op.OperationState,
+                    SubscriptionId = s.Id,
+                    Timestamp = now,
+                    Error = error,
+                    Links = Links(op.NsInstanceId, s.Id, op.Id),
+                });
         }
     }
 
@@ -166,10 +215,12 @@ public static class NsLcmResults
                 },
             };
             // SOL005 6.5.3.2 changeResult: COMPLETED, ROLLED_BACK or FAILED. A step still running is reported when it ends.
+            // A step skipped by "continue" (6.4.13) is reported FAILED when it had failed, not at all when it never ran.
             var result = s.Status switch
             {
                 NsStepStatus.Done => rolledBack ? "ROLLED_BACK" : "COMPLETED",
                 NsStepStatus.Failed => rolledBack ? "ROLLED_BACK" : "FAILED",
+                NsStepStatus.Skipped when s.Error is not null => "FAILED",
                 _ => null,
             };
             if (result is null) continue;

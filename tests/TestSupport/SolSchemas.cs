@@ -133,6 +133,10 @@ public static class SolSchemas
     /// <item>SOL005 NsdmNotificationsFilter requires nsdId or nsdInfoId or pnfdId or pnfdInfoIds (anyOf of oneOf),
     /// while the GS (5.5.3.2) makes every attribute optional and only says the alternatives "should not be used
     /// both": the anyOf is dropped.</item>
+    /// <item>SOL005 NsChangeNotification requires "lcmOpOccStatusImpactingNsCompon" (cut short), its property is
+    /// lcmOpOccStatusImpactingNsComponent; and LcmOpOccStatusForChangeNotificationType repeats the enum of operation
+    /// names, while the GS (table 6.5.4.7-1) lists START, COMPLETED, PARTIALLY_COMPLETED, FAILED, ROLLED_BACK: validated
+    /// with the property's name and the GS values.</item>
     /// </list>
     /// </summary>
     public static IReadOnlyList<string> Errata { get; } =
@@ -150,6 +154,7 @@ public static class SolSchemas
         "SOL005 NsdInfoModifications: userDefinedData validated as KeyValuePairs; oneOf(nsdOperationalState, userDefinedData) as anyOf",
         "SOL005 NsdInfo: anyOf(vnfPkgIds, nestedNsdInfoIds) only when nsdOnboardingState is ONBOARDED",
         "SOL005 NsdmNotificationsFilter: anyOf(nsdId | nsdInfoId, pnfdId | pnfdInfoIds) dropped",
+        "SOL005 NsChangeNotification: required lcmOpOccStatusImpactingNsCompon read as lcmOpOccStatusImpactingNsComponent; LcmOpOccStatusForChangeNotificationType enum from GS table 6.5.4.7-1",
     ];
 
     private static void ApplyErrata(string definitionName, JsonObject definition)
@@ -195,6 +200,11 @@ public static class SolSchemas
             definition["then"] = new JsonObject { ["anyOf"] = needs };
         }
         if (definitionName.StartsWith("NsdmNotificationsFilter", StringComparison.Ordinal)) definition.Remove("anyOf");
+        if (definitionName.StartsWith("NsChangeNotification", StringComparison.Ordinal) && definition["required"] is JsonArray required)
+            definition["required"] = new JsonArray(required.Select(r => (JsonNode?)JsonValue.Create(
+                r!.GetValue<string>() == "lcmOpOccStatusImpactingNsCompon" ? "lcmOpOccStatusImpactingNsComponent" : r.GetValue<string>())).ToArray());
+        if (definitionName.StartsWith("LcmOpOccStatusForChangeNotificationType", StringComparison.Ordinal) && definition["enum"] is JsonArray)
+            definition["enum"] = new JsonArray("START", "COMPLETED", "PARTIALLY_COMPLETED", "FAILED", "ROLLED_BACK");
         if (definitionName.StartsWith("Checksum", StringComparison.Ordinal) && definition["type"]?.GetValue<string>() == "string")
         {
             definition["type"] = "object";
