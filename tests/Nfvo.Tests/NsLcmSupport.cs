@@ -80,6 +80,9 @@ public sealed class SimulatedVnfm(SandboxCloud sandbox) : INsVnfLcm
     private readonly Dictionary<string, Op> _ops = [];
 
     public string? FailInstantiateOf { get; set; }
+
+    /// <summary>While true, no VNF operation finishes (they stay PROCESSING): lets a test catch an NS op mid-flight.</summary>
+    public bool HoldOperations { get; set; }
     public ConcurrentQueue<string> Log { get; } = new();
     public ConcurrentQueue<(string VnfInstanceId, JsonObject Body)> Instantiations { get; } = new();
 
@@ -148,7 +151,7 @@ public sealed class SimulatedVnfm(SandboxCloud sandbox) : INsVnfLcm
             {
                 if (!_ops.TryGetValue(r.VnfLcmOpOccId!, out var op)) return Problem(404, "no such op occ");
                 // An operation runs until it has been looked at twice: the NS engine must wait for it.
-                if (op.State == LcmOperationState.Processing && ++op.Reads >= 2) await FinishAsync(op);
+                if (op.State == LcmOperationState.Processing && !HoldOperations && ++op.Reads >= 2) await FinishAsync(op);
                 var body = new JsonObject { ["id"] = op.Id, ["operationState"] = op.State, ["vnfInstanceId"] = op.VnfInstanceId, ["operation"] = op.Operation };
                 if (op.Error is not null) body["error"] = op.Error.DeepClone();
                 return new VnfLcmResponse(200, body.ToJsonString());

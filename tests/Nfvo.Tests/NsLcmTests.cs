@@ -726,6 +726,48 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
     }
 
     [Fact]
+    public async Task Cancel_stops_a_processing_operation_in_failed_temp_and_rollback_then_leaves_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var nsId = await CreateNsAsync("cancelled");
+        host.Vnfm.HoldOperations = true;
+        try
+        {
+            var opId = await StartAsync(nsId, "instantiate", new { nsFlavourId = "default" });
+            // Wait until a VNF instantiate runs in the VNFM (held there), i.e. the NS op is mid-flight.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!host.Vnfm.Log.Any(l => l.StartsWith("instantiate cancelled-", StringComparison.Ordinal)))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "no VNF instantiate started: " + string.Join("; ", host.Vnfm.Log));
+                await Task.Delay(50, ct);
+            }
+            // SOL005 6.4.15.3.1: 400 without a valid cancelMode; 202 for PROCESSING; a second cancel while pending is 409.
+            Assert.Equal(HttpStatusCode.BadRequest, (await _http.PostAsJsonAsync($"/nslcm/v2/ns_lcm_op_occs/{opId}/cancel", new { cancelMode = "SOFT" }, ct)).StatusCode);
+            var cancel = await _http.PostAsJsonAsync($"/nslcm/v2/ns_lcm_op_occs/{opId}/cancel", new { cancelMode = "GRACEFUL" }, ct);
+            Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+            var op = await WaitForAsync(opId, "FAILED_TEMP", "COMPLETED");
+            Assert.Equal("FAILED_TEMP", op["operationState"]!.GetValue<string>());
+            Assert.True(op["isCancelPending"]?.GetValue<bool>() != true, op.ToJsonString());
+            Assert.Contains("cancelled", op["error"]!["detail"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+            // No new step started after the cancel: the VNFs waiting on the held ones were never instantiated.
+            Assert.DoesNotContain(host.Vnfm.Log, l => l == "instantiate cancelled-VNF_WEB-0");
+
+            host.Vnfm.HoldOperations = false;
+            Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsync($"/nslcm/v2/ns_lcm_op_occs/{opId}/rollback", null, ct)).StatusCode);
+            Assert.Equal("ROLLED_BACK", (await WaitForAsync(opId, "ROLLED_BACK", "FAILED_TEMP"))["operationState"]!.GetValue<string>());
+            // Cancelling a finished operation: 409.
+            Assert.Equal(HttpStatusCode.Conflict, (await _http.PostAsJsonAsync($"/nslcm/v2/ns_lcm_op_occs/{opId}/cancel", new { cancelMode = "FORCEFUL" }, ct)).StatusCode);
+        }
+        finally
+        {
+            host.Vnfm.HoldOperations = false;
+        }
+        Assert.DoesNotContain(host.Vnfm.Instances, v => v["metadata"]?["nsInstanceId"]?.GetValue<string>() == nsId);
+        Assert.Empty(NsNetworks(nsId));
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_vnf_instance_created_before_a_crash_is_adopted_not_created_twice()
     {
         var ct = TestContext.Current.CancellationToken;
