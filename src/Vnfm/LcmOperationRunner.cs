@@ -331,7 +331,7 @@ public sealed partial class LcmOperationRunner(
         var target = grant is null ? plan.Resources : ResourcePlanner.WithGrantedZones(plan.Resources, grant);
         if (grant is not null) target = PlanVimExtras.WithGrantedAssets(target, grant, vimConnectionId);
         plan = plan with { Resources = target };
-        target = await images.AttachAsync(target, vim.VimType, op.TenantId, plan.VnfdId, ct);
+        target = images.Attach(target, op.TenantId, plan.VnfdId);
 
         switch (op.Operation)
         {
@@ -418,7 +418,7 @@ public sealed partial class LcmOperationRunner(
         var (vimConnectionId, vim) = GrantedVim(grant);
         plan = plan with { Resources = ResourcePlanner.WithGrantedZones(plan.Resources, grant), ExtVirtualLinks = request.ExtVirtualLinks };
         plan = plan with { Resources = PlanVimExtras.WithGrantedAssets(plan.Resources, grant, vimConnectionId) };
-        var withImages = await images.AttachAsync(plan.Resources, vim.VimType, op.TenantId, plan.VnfdId, ct);
+        var withImages = images.Attach(plan.Resources, op.TenantId, plan.VnfdId);
 
         var resources = await drivers.For(vim.VimType).InstantiateAsync(ToDriver(vimConnectionId, vim), withImages, vimCt);
 
@@ -549,7 +549,7 @@ public sealed partial class LcmOperationRunner(
                 var driver = drivers.For(vim.VimType);
                 var connection = ToDriver(id, vim);
                 var plan = ResourcePlanner.ForOperation(previousPlan, op.Id);
-                await driver.RollbackAsync(connection, await images.AttachAsync(plan.Resources, vim.VimType, op.TenantId, plan.VnfdId, ct), vimCt);
+                await driver.RollbackAsync(connection, images.Attach(plan.Resources, op.TenantId, plan.VnfdId), vimCt);
                 var vnfState = previousInfo?.VnfState ?? VnfOperationalState.Started;
                 await driver.OperateAsync(connection, plan.Resources, new PowerChange(Start: vnfState == VnfOperationalState.Started), vimCt);
                 var known = await catalog.GetAsync(op.TenantId, previousPlan.VnfdId, ct);

@@ -17,32 +17,24 @@ public sealed class PackageImageStreams(IClientFactory clients)
     private static readonly RequestTimeout Timeout = RequestTimeout.After(s: 60);
 
     /// <summary>
-    /// The plan with an opener on every image whose file the package holds (the NFVO answers its length). An image whose
-    /// file is not in the package keeps no opener: the driver then looks it up by name in the VIM.
+    /// The plan with an opener on every image that names a file of the package. Nothing is asked of the NFVO here: only a
+    /// driver that needs the bytes opens the image (OpenStack, when Glance has no image with the same checksum), and the
+    /// opener then asks the NFVO. A file the package does not hold opens as <see cref="FileNotFoundException"/>: the driver
+    /// then looks the image up by name in the VIM.
     /// </summary>
-    /// <remarks>
-    /// Only OpenStack VIMs take image files (Glance); on the other VIM types (sandbox, Kubernetes: container images) the
-    /// plan is returned as it is, without asking the NFVO anything, so an NFVO that serves no artifact chunks (an external
-    /// NFVO over REST) costs those VIMs nothing.
-    /// </remarks>
-    public async Task<VnfResourcePlan> AttachAsync(VnfResourcePlan plan, string vimType, string tenantId, string vnfdId, CancellationToken ct)
+    public VnfResourcePlan Attach(VnfResourcePlan plan, string tenantId, string vnfdId) => plan with
     {
-        if (vimType != VimTypes.OpenStack) return plan;
-        var paths = plan.Computes.Select(c => c.Image?.ArtifactPath).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        if (paths.Count == 0) return plan;
-        var present = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in paths)
-        {
-            var probe = await ChunkAsync(tenantId, vnfdId, path, 0, 0, ct);
-            if (probe.Problem is null) present.Add(path);
-            else if (probe.Problem.Status != 404) throw ProblemOf(probe.Problem, path);
-        }
-        return plan with
-        {
-            Computes = plan.Computes.Select(c => c.Image is { ArtifactPath: { } p } image && present.Contains(p)
-                ? c with { Image = image with { Open = _ => Task.FromResult<Stream>(new ArtifactChunkStream(this, tenantId, vnfdId, p)) } }
-                : c).ToList(),
-        };
+        Computes = plan.Computes.Select(c => c.Image is { ArtifactPath: { } path } image
+            ? c with { Image = image with { Open = ct => OpenAsync(tenantId, vnfdId, path, ct) } }
+            : c).ToList(),
+    };
+
+    private async Task<Stream> OpenAsync(string tenantId, string vnfdId, string path, CancellationToken ct)
+    {
+        var probe = await ChunkAsync(tenantId, vnfdId, path, 0, 0, ct);
+        if (probe.Problem is { Status: 404 }) throw new FileNotFoundException($"The VNF package of VNFD {vnfdId} has no file \"{path}\".", path);
+        if (probe.Problem is not null) throw ProblemOf(probe.Problem, path);
+        return new ArtifactChunkStream(this, tenantId, vnfdId, path);
     }
 
     internal async Task<VnfPackageArtifactChunk> ChunkAsync(string tenantId, string vnfdId, string path, long offset, int count, CancellationToken ct)

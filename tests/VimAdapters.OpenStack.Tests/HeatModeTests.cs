@@ -185,15 +185,6 @@ public sealed class HeatModeIntegrationTests(TestCloud cloud)
             Assert.Skip("MANO_TEST_OPENSTACK_HEAT is not 1: the test cloud runs without Heat (scripts/openstack-test-cloud/up.sh with MANO_OS_HEAT=1 brings it up)");
     }
 
-    private async Task EnsureImagesAsync(VnfResourcePlan plan)
-    {
-        foreach (var name in plan.Computes.Select(c => c.ImageName).OfType<string>().Distinct())
-        {
-            var bytes = System.Text.Encoding.UTF8.GetBytes("mano test image stand-in for " + name);
-            await cloud.Driver.EnsureSoftwareImageAsync(cloud.Vim(), new SoftwareImageUpload(name, "raw", "bare", ["mano.sw_image"]), () => new MemoryStream(bytes), Ct);
-        }
-    }
-
     /// <summary>The stack of the instance as Heat lists it (null: none).</summary>
     private async Task<JsonNode?> StackAsync(string instanceId) =>
         (await cloud.Raw.GetAsync("orchestration", "/stacks?name=" + Uri.EscapeDataString("mano-" + instanceId)))!["stacks"]!.AsArray()
@@ -250,7 +241,7 @@ public sealed class HeatModeIntegrationTests(TestCloud cloud)
         var lcm = CorpusPlans.Instantiate(known, "simple", instanceId, "op-inst", "unused");
         var plan = lcm.Resources;
         Assert.NotNull(plan.Heat);
-        await EnsureImagesAsync(plan);
+        await cloud.EnsureStandInImagesAsync(plan, Ct);
         try
         {
             // instantiate: one stack; Nova/Neutron resources carry the plan's keys; a retried call changes nothing
@@ -343,7 +334,7 @@ public sealed class HeatModeIntegrationTests(TestCloud cloud)
         var lcm = CorpusPlans.Instantiate(known, "simple", instanceId, "op-inst", "unused",
             additionalParams: new JsonObject { [ResourcePlanner.HeatModeParam] = false });
         Assert.Null(lcm.Resources.Heat);
-        await EnsureImagesAsync(lcm.Resources);
+        await cloud.EnsureStandInImagesAsync(lcm.Resources, Ct);
         try
         {
             await cloud.Driver.InstantiateAsync(vim, lcm.Resources, Ct);
@@ -377,7 +368,7 @@ public sealed class HeatModeIntegrationTests(TestCloud cloud)
         var lcm = CorpusPlans.Instantiate(known, "simple", instanceId, "op-inst", "unused");
         var plan = lcm.Resources;
         Assert.Equal(["CP1"], plan.Ports.Select(p => p.CpdId));
-        await EnsureImagesAsync(plan);
+        await cloud.EnsureStandInImagesAsync(plan, Ct);
         try
         {
             var made = await cloud.Driver.InstantiateAsync(vim, plan, Ct);
@@ -409,7 +400,7 @@ public sealed class HeatModeIntegrationTests(TestCloud cloud)
         var known = CorpusPlans.LoadWithHeat("v2-os-basic_lcms_min");
         var instanceId = Guid.NewGuid().ToString();
         var plan = CorpusPlans.Instantiate(known, "simple", instanceId, "op-inst", "unused").Resources;
-        await EnsureImagesAsync(plan);
+        await cloud.EnsureStandInImagesAsync(plan, Ct);
         try
         {
             using (var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct))
@@ -452,7 +443,7 @@ public sealed class HeatModeIntegrationTests(TestCloud cloud)
         {
             ["nfv"] = new JsonObject { ["VDU"] = new JsonObject { ["VDU1"] = new JsonObject { ["computeFlavourId"] = "mano-no-such-flavor" } } },
         }).Resources;
-        await EnsureImagesAsync(plan);
+        await cloud.EnsureStandInImagesAsync(plan, Ct);
         try
         {
             var e = await Assert.ThrowsAsync<VimException>(() => cloud.Driver.InstantiateAsync(vim, plan, Ct));

@@ -46,6 +46,19 @@ public sealed class TestCloud : IDisposable
             Assert.Fail("MANO_TEST_OPENSTACK_AUTH_URL is not set, so there is no OpenStack test cloud to run against: " + HowTo);
     }
 
+    /// <summary>A small stand-in file as a raw image (checksum-less: Glance's own sha512 makes it reusable).</summary>
+    public static PlannedImage StandInImage(string name) => new(name, null, null, null, "bare", "raw", null, null, null, null);
+
+    /// <summary>Uploads, through the driver's own image mechanism, a stand-in image for every image the plan's VDUs name.</summary>
+    public async Task EnsureStandInImagesAsync(VnfResourcePlan plan, CancellationToken ct)
+    {
+        foreach (var name in plan.Computes.Select(c => c.ImageName).OfType<string>().Distinct())
+        {
+            var bytes = Encoding.UTF8.GetBytes("mano test image stand-in for " + name);
+            await Driver.EnsureSoftwareImageAsync(Vim(), StandInImage(name), _ => Task.FromResult<Stream>(new MemoryStream(bytes)), ct);
+        }
+    }
+
     public VimConnectionInfo Vim(IReadOnlyDictionary<string, string>? access = null) => new(
         "test-openstack", VimTypes.OpenStack,
         new Dictionary<string, string>

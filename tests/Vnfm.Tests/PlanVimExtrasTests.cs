@@ -185,17 +185,17 @@ public sealed class PackageImageStreamTests(SqliteVnfmDatabase db) : IClassFixtu
         var plan = ResourcePlanner.PlanInstantiate("t-1", "i-1", "op-1", Helloworld.Known, new InstantiateVnfRequest { FlavourId = Helloworld.FlavourId }).Resources;
         var streams = World.Services.GetRequiredService<PackageImageStreams>();
 
-        // Only OpenStack VIMs take image files: on the sandbox the NFVO is not even asked.
+        // Attaching asks the NFVO nothing: only a driver that needs the bytes opens the image (and then asks).
         var requestsBefore = World.Nfvo.ChunkRequests;
-        Assert.Same(plan, await streams.AttachAsync(plan, VimTypes.Sandbox, "t-1", Helloworld.VnfdId, Ct));
+        var attached = streams.Attach(plan, "t-1", Helloworld.VnfdId);
         Assert.Equal(requestsBefore, World.Nfvo.ChunkRequests);
-
-        var attached = await streams.AttachAsync(plan, VimTypes.OpenStack, "t-1", Helloworld.VnfdId, Ct);
 
         var vdu1 = attached.Computes.Single(c => c.VduId == "VDU1");
         Assert.NotNull(vdu1.Image!.Open);
-        // VDU2 boots from a virtual storage; its own image file (if any) is not in the stub: no opener
-        Assert.All(attached.Computes.Where(c => c.Image?.ArtifactPath != path), c => Assert.Null(c.Image?.Open));
+        // Every image that names a package file gets an opener; VDU2's file is not in the stub: opening it says so.
+        Assert.All(attached.Computes.Where(c => c.Image?.ArtifactPath is not null), c => Assert.NotNull(c.Image!.Open));
+        if (attached.Computes.FirstOrDefault(c => c.Image is { ArtifactPath: { } other } && other != path) is { } vdu2)
+            await Assert.ThrowsAsync<FileNotFoundException>(() => vdu2.Image!.Open!(Ct));
         var before = World.Nfvo.ChunkRequests;
         await using var stream = await vdu1.Image.Open!(Ct);
         Assert.False(stream.CanSeek);
@@ -204,11 +204,11 @@ public sealed class PackageImageStreamTests(SqliteVnfmDatabase db) : IClassFixtu
         int n;
         while ((n = await stream.ReadAsync(buffer, Ct)) > 0) copy.Write(buffer, 0, n);
         Assert.Equal(SHA256.HashData(bytes), SHA256.HashData(copy.ToArray()));
-        Assert.Equal(3, World.Nfvo.ChunkRequests - before); // 4 + 4 + 1.0001 MiB: one request per chunk
+        Assert.Equal(4, World.Nfvo.ChunkRequests - before); // the open's probe, then 4 + 4 + 1.0001 MiB: one request per chunk
         Assert.Equal(bytes.Length, stream.Length);
 
+        // A file the package does not hold: FileNotFoundException, so the driver falls back to the image name.
         World.Nfvo.Files.Clear();
-        var none = await streams.AttachAsync(plan, VimTypes.OpenStack, "t-1", Helloworld.VnfdId, Ct);
-        Assert.All(none.Computes, c => Assert.Null(c.Image?.Open));
+        await Assert.ThrowsAsync<FileNotFoundException>(() => streams.Attach(plan, "t-1", Helloworld.VnfdId).Computes.Single(c => c.VduId == "VDU1").Image!.Open!(Ct));
     }
 }

@@ -14,7 +14,16 @@ public sealed partial class OpenStackVimDriver
             return await glance.GetImageAsync(granted, ct).ConfigureAwait(false) is { Status: "active" } byId ? byId
                 : throw new VimException(operation + ".resolve_image", $"the grant's vimSoftwareImageId '{granted}' for VDU '{c.VduId}' is not an active image of the VIM project");
         if (c.Image is { Open: { } open } image)
-            return await glance.EnsurePackageImageAsync(image, open, ct).ConfigureAwait(false);
+        {
+            try
+            {
+                return await glance.EnsurePackageImageAsync(image, open, ct).ConfigureAwait(false);
+            }
+            catch (FileNotFoundException)
+            {
+                // The package does not hold the file after all: the image must already be in Glance, by name (below).
+            }
+        }
         var name = c.ImageName ?? throw new VimException(operation + ".resolve_image", $"VDU '{c.VduId}' has no software image (sw_image_data) to boot from");
         try
         {

@@ -56,13 +56,13 @@ public sealed partial class OpenStackVimDriver : IVimDriver
     }
 
     /// <summary>
-    /// Puts a VNF package's software image into the VIM's Glance (reused when an image with the same content exists),
-    /// answering the image id. The image is tagged with <paramref name="spec"/>'s tags.
+    /// Puts a software image into the VIM's Glance (reused when an image with the same checksum exists), answering the
+    /// image: the mechanism instantiate uses for a package's image files (<see cref="GlanceClient.EnsurePackageImageAsync"/>).
     /// </summary>
-    public async Task<GlanceImage> EnsureSoftwareImageAsync(VimConnectionInfo vim, SoftwareImageUpload spec, Func<Stream> content, CancellationToken ct)
+    public async Task<GlanceImage> EnsureSoftwareImageAsync(VimConnectionInfo vim, PlannedImage image, Func<CancellationToken, Task<Stream>> open, CancellationToken ct)
     {
         var s = await ConnectAsync(vim, ct).ConfigureAwait(false);
-        return await new GlanceClient(s).EnsureImageAsync(spec, content, ct).ConfigureAwait(false);
+        return await new GlanceClient(s).EnsurePackageImageAsync(image, open, ct).ConfigureAwait(false);
     }
 
     // ------------------------------------------------------------------------------------------------ the verbs
