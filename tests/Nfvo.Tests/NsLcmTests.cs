@@ -839,8 +839,17 @@ public abstract class NsLcmApiTests(NsLcmTestHost host)
             Assert.Null(n["error"]);
         }
 
-        // The terminate changes the same VNFs but is filtered out by lcmOpNameImpactingNsComponent.
+        // The terminate changes the same VNFs but is filtered out by lcmOpNameImpactingNsComponent. Notifications are
+        // queued in the transaction that ends the op, so once it is COMPLETED the queue says for sure: nothing more for
+        // this subscription (delivered rows stay in the queue, marked delivered).
         Assert.Equal("COMPLETED", (await WaitForAsync(await StartAsync(nsId, "terminate", new { }), "COMPLETED", "FAILED_TEMP"))["operationState"]!.GetValue<string>());
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set("default");
+            var queued = await scope.ServiceProvider.GetRequiredService<NfvoDbContext>().Set<NotificationDelivery>().IgnoreQueryFilters()
+                .CountAsync(d => d.SubscriptionId == subscriptionId, ct);
+            Assert.Equal(vnfIds.Count, queued);
+        }
         Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/ns_instances/{nsId}", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/nslcm/v2/subscriptions/{subscriptionId}", ct)).StatusCode);
         Assert.Equal(vnfIds.Count, host.Callbacks.For(callback).Count(r => r.Method == "POST"));
