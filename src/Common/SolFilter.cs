@@ -29,6 +29,10 @@ public sealed record SolFilter(IReadOnlyList<SolFilterTerm> Terms)
 
     public static string Name(SolFilterOperator op) => op.ToString().ToLowerInvariant();
 
+    /// <summary>A value as <see cref="Parse"/> reads it back: quoted when it holds "," ")" "'" or ";", with "'" doubled.</summary>
+    public static string Value(string value) =>
+        value.IndexOfAny([',', ')', '\'', ';']) < 0 ? value : $"'{value.Replace("'", "''", StringComparison.Ordinal)}'";
+
     private static readonly Dictionary<string, SolFilterOperator> Operators =
         Enum.GetValues<SolFilterOperator>().ToDictionary(Name, o => o, StringComparer.Ordinal);
 

@@ -239,7 +239,7 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
     private async Task AdoptCreatedVnfAsync(NsInstanceRecord ns, NsPlanStep step, CancellationToken ct)
     {
         if (step.Body?["metadata"]?["nsVnfKey"]?.GetValue<string>() is not { } key) return;
-        var query = $"filter=(eq,metadata/nsInstanceId,{SolFilterValue(ns.Id)});(eq,metadata/nsVnfKey,{SolFilterValue(key)})";
+        var query = $"filter=(eq,metadata/nsInstanceId,{SolFilter.Value(ns.Id)});(eq,metadata/nsVnfKey,{SolFilter.Value(key)})";
         var found = await vnfm.SendAsync(step.VimId, new VnfLcmRequest(ns.TenantId, VnfLcmOperations.Query, null, null, null, Query: query), ct);
         if (found.StatusCode != 200 || found.Body is null || JsonNode.Parse(found.Body) is not JsonArray { Count: > 0 } candidates) return;
         var recorded = await db.NsVnfInstances.AsNoTracking().Where(v => v.NsInstanceId == ns.Id).Select(v => v.VnfInstanceId).ToListAsync(ct);
@@ -253,10 +253,6 @@ public sealed partial class NsLcmRunner(NfvoDbContext db, INsVnfLcm vnfm, INsVnf
             VnfdId = step.VnfdId!, VimId = step.VimId, ZoneId = step.ZoneId, VnfInstance = orphan.ToJsonString(), CreatedAt = DateTime.UtcNow,
         });
     }
-
-    /// <summary>SOL013 5.2.2: a filter value holding "," ")" "'" or ";" is quoted, with "'" doubled.</summary>
-    private static string SolFilterValue(string value) =>
-        value.IndexOfAny([',', ')', '\'', ';']) < 0 ? value : $"'{value.Replace("'", "''", StringComparison.Ordinal)}'";
 
     private async Task DeleteVnfAsync(NsInstanceRecord ns, NsPlanStep step, CancellationToken ct)
     {

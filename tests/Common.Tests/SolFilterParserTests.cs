@@ -31,6 +31,14 @@ public sealed class SolFilterParserTests
     }
 
     [Theory]
+    [InlineData("plain-VNF_A-0"), InlineData("a,b"), InlineData("c)d"), InlineData("it's;x"), InlineData("(x)")]
+    public void Value_writes_what_Parse_reads_back(string value)
+    {
+        Assert.Equal(value, Assert.Single(Assert.Single(SolFilter.Parse($"(eq,a,{SolFilter.Value(value)})").Terms).Values));
+        Assert.Equal(value.IndexOfAny([',', ')', '\'', ';']) >= 0, SolFilter.Value(value).StartsWith('\''));
+    }
+
+    [Theory]
     [InlineData("", "the filter is empty")]
     [InlineData("eq,a,b", "expected '(' to start an expression")]
     [InlineData("(like,a,b)", "unknown operator 'like'")]
