@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 
 namespace Mano.Tosca.Tests;
@@ -173,31 +172,17 @@ public class ValidationCorpusTests
     }
 
     [Fact]
-    public void A_synthetic_VNFD_is_valid_and_large_ones_validate_quickly()
+    public void A_synthetic_VNFD_is_valid_at_3_100_and_1000_VDUs()
     {
-        var small = VnfdParser.Parse(SyntheticVnfd(3), "Definitions/top.yaml");
-        Assert.False(small.HasErrors, string.Join("\n", small.Diagnostics));
-        Assert.Equal(3, small.Vnfd!.Flavours.Single().Vdus.Count);
-
-        // Linear growth: the best of three runs at 1,000 VDUs costs about 10x the best at 100 (quadratic behaviour would be 100x).
-        // Absolute numbers (Release, quiet machine) are in the report / docs/benchmarks; wall-clock bounds are too noisy here.
-        double Best(int vdus)
+        // Correctness at size only. How the cost grows with size is measured by bench/Tosca.Benchmarks
+        // (docs/benchmarks/tosca-parser.md: linear within 1.3x from 10 to 1,000 VDUs), not asserted from wall-clock time
+        // here: a ratio of two timings on a shared 2-core CI machine failed under load without any change to the parser.
+        foreach (var vdus in new[] { 3, 100, 1000 })
         {
-            var files = SyntheticVnfd(vdus);
-            var best = double.MaxValue;
-            for (var i = 0; i < 3; i++)
-            {
-                var sw = Stopwatch.StartNew();
-                var r = VnfdParser.Parse(files, "Definitions/top.yaml");
-                best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
-                Assert.False(r.HasErrors, string.Join("\n", r.Diagnostics.Take(10)));
-                Assert.Equal(vdus, r.Vnfd!.Flavours.Single().Vdus.Count);
-            }
-            return best;
+            var r = VnfdParser.Parse(SyntheticVnfd(vdus), "Definitions/top.yaml");
+            Assert.False(r.HasErrors, string.Join("\n", r.Diagnostics.Take(10)));
+            Assert.Equal(vdus, r.Vnfd!.Flavours.Single().Vdus.Count);
         }
-        var t100 = Best(100);
-        var t1000 = Best(1000);
-        Assert.True(t1000 < 30 * t100, $"100 VDUs: {t100:F0} ms, 1,000 VDUs: {t1000:F0} ms");
     }
 
     [Fact]
